@@ -1,0 +1,219 @@
+"""Layers: ``Dense`` (many neurons at once) and ``Dropout``.
+
+A layer's ``forward`` caches what its ``backward`` needs; ``backward`` takes
+dL/d(output), stores the parameter gradients and returns dL/d(input).
+
+Examples:
+    >>> import numpy as np
+    >>> layer = Dense(2, 3, "relu", seed=0)
+    >>> layer.forward(np.ones((4, 2))).shape
+    (4, 3)
+    >>> layer.backward(np.ones((4, 3))).shape
+    (4, 2)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import activations
+from ._checks import as_array, lookup, make_rng, positive_float, positive_int, unit_interval
+
+
+def _glorot(rng, n_in, n_out, scale):
+    limit = np.sqrt(6 / (n_in + n_out))  # keeps the variance of signals steady
+    return rng.uniform(-limit, limit, (n_in, n_out))
+
+
+def _he(rng, n_in, n_out, scale):
+    return rng.normal(0, np.sqrt(2 / n_in), (n_in, n_out))  # ReLU zeroes half
+
+
+def _normal(rng, n_in, n_out, scale):
+    return rng.normal(0, scale, (n_in, n_out))
+
+
+def _uniform(rng, n_in, n_out, scale):
+    return rng.uniform(-scale, scale, (n_in, n_out))
+
+
+def _zeros(rng, n_in, n_out, scale):
+    return np.zeros((n_in, n_out))
+
+
+INITS = {
+    "glorot": _glorot,
+    "xavier": _glorot,
+    "he": _he,
+    "normal": _normal,
+    "uniform": _uniform,
+    "zeros": _zeros,
+}
+AUTO_INIT = {"sigmoid": "glorot", "relu": "he", "linear": "glorot"}
+
+
+class Dense:
+    """A fully connected layer: ``Z = X @ W + b``, then ``A = f(Z)``.
+
+    Args:
+        n_in: Number of inputs per sample.
+        n_out: Number of neurons (outputs per sample).
+        activation: Name or object from ``activations`` (default identity).
+        init: ``"auto"`` (Glorot/Xavier for sigmoid, tanh, softmax and identity;
+            He for the ReLU family), ``"glorot"``, ``"he"``, ``"normal"``
+            (standard deviation ``scale``), ``"uniform"`` (in ``[-scale, scale]``)
+            or ``"zeros"``.
+        scale: Spread for the ``"normal"`` and ``"uniform"`` inits.
+        seed: Seed for the initial weights (or pass ``rng``).
+        rng: A ``numpy.random.Generator`` to draw the weights from.
+        dtype: ``np.float64`` (default) or ``np.float32``.
+
+    Attributes:
+        W: Weights, shape ``(n_in, n_out)``. Biases ``b``: shape ``(n_out,)``.
+        dW: dL/dW after ``backward``, shape of ``W``; ``db`` likewise.
+
+    Examples:
+        >>> layer = Dense(3, 2, "sigmoid", seed=1)
+        >>> layer.W.shape, layer.b.shape
+        ((3, 2), (2,))
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation="identity",
+        init: str = "auto",
+        scale: float = 1.0,
+        seed: int | None = None,
+        rng=None,
+        dtype=np.float64,
+    ):
+        self.n_in, self.n_out = positive_int(n_in, "n_in"), positive_int(n_out, "n_out")
+        self.activation = activations.get(activation)
+        if init == "auto":
+            init = AUTO_INIT[self.activation.family]
+        make = lookup(init, INITS, "init")
+        scale = positive_float(scale, "scale")
+        W = make(make_rng(seed, rng), self.n_in, self.n_out, scale)
+        self._set(W.astype(dtype), np.zeros(self.n_out, dtype=dtype))
+
+    @classmethod
+    def from_weights(cls, W, b, activation="identity") -> Dense:
+        """Build a layer with given weights ``W (n_in, n_out)`` and biases ``b (n_out,)``.
+
+        A leading axis on both (``W (m, n_in, n_out)``, ``b (m, 1, n_out)``)
+        holds ``m`` models trained side by side.
+
+        Examples:
+            >>> Dense.from_weights([[1.0], [-1.0]], [0.5]).forward([[2.0, 1.0]])
+            array([[1.5]])
+        """
+        W = as_array(W, "W", (2, 3))
+        b = as_array(b, "b", (1, 3))
+        if b.shape[-1] != W.shape[-1] or (W.ndim == 3 and b.shape != (len(W), 1, W.shape[-1])):
+            raise ValueError(f"b must have shape {W.shape[:-2]} + (n_out,), got {b.shape}")
+        layer = cls.__new__(cls)
+        layer.n_in, layer.n_out = W.shape[-2:]
+        layer.activation = activations.get(activation)
+        layer._set(W.copy(), b.copy())
+        return layer
+
+    def _set(self, W, b):
+        self.W, self.b = W, b
+        self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
+
+    def bind(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """Move ``W, b`` into the flat vector ``theta`` (and ``dW, db`` into ``grad``).
+
+        Afterwards the four arrays are views, so updating ``theta`` in place
+        updates the layer. ``Sequential`` does this for all its layers.
+        """
+        n = self.W.size
+        theta[:n], theta[n:] = self.W.ravel(), self.b.ravel()
+        self.W, self.b = theta[:n].reshape(self.W.shape), theta[n:].reshape(self.b.shape)
+        self.dW, self.db = grad[:n].reshape(self.W.shape), grad[n:].reshape(self.b.shape)
+
+    def forward(self, X, training: bool = False) -> np.ndarray:
+        """Compute ``A = f(X @ W + b)`` for ``X`` of shape ``(n_samples, n_in)``."""
+        X = np.asarray(X, dtype=self.W.dtype)
+        if X.ndim < 2 or X.shape[-1] != self.n_in:
+            raise ValueError(
+                f"X must have shape (n_samples, {self.n_in}) for this layer, got {X.shape}"
+            )
+        self.X = X  # cached for backward: dL/dW needs the inputs
+        self.Z = X @ self.W
+        self.Z += self.b  # in place: one array fewer per call
+        return self.activation(self.Z)
+
+    def backward(self, grad, input_grad: bool = True) -> np.ndarray | None:
+        """Take dL/dA, fill ``dW`` and ``db``, return dL/dX (shape of the input).
+
+        With ``input_grad=False`` (the first layer, whose input is data) the
+        last product is skipped and ``None`` is returned.
+        """
+        dZ = self.activation.backward(self.Z, grad)  # dL/dZ = dL/dA * f'(Z)
+        np.matmul(self.X.mT, dZ, out=self.dW)  # dL/dW = X^T dZ, summed over samples
+        self.db[...] = dZ.sum(axis=-2).reshape(self.b.shape)  # dL/db = sum of dZ rows
+        return dZ @ self.W.mT if input_grad else None  # dL/dX = dZ W^T
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Pairs ``(parameter, gradient)``: ``[(W, dW), (b, db)]``."""
+        return [(self.W, self.dW), (self.b, self.db)]
+
+    @property
+    def n_params(self) -> int:
+        """Weights plus biases of one model: ``n_in * n_out + n_out``."""
+        return self.n_in * self.n_out + self.n_out
+
+    def __repr__(self) -> str:
+        return f"Dense({self.n_in}, {self.n_out}, {self.activation.name!r})"
+
+
+class Dropout:
+    """Inverted dropout: in training, zero each input with probability ``rate``.
+
+    Survivors are scaled by ``1 / (1 - rate)`` so the expected activation is
+    unchanged, and evaluation mode (``training=False``) is the identity.
+
+    Args:
+        rate: Probability of dropping a unit, in ``[0, 1)``.
+        seed: Seed for the masks (or pass ``rng``).
+        rng: A ``numpy.random.Generator``.
+
+    Examples:
+        >>> drop = Dropout(0.5, seed=0)
+        >>> x = np.ones((2, 4))
+        >>> bool((drop.forward(x) == x).all())
+        True
+        >>> sorted(set(drop.forward(x, training=True).ravel().tolist()))
+        [0.0, 2.0]
+    """
+
+    def __init__(self, rate: float, seed: int | None = None, rng=None):
+        self.rate = unit_interval(rate, "rate")
+        self.rng = make_rng(seed, rng)
+        self.mask = None
+
+    def forward(self, X, training: bool = False) -> np.ndarray:
+        """Apply a fresh random mask in training; pass ``X`` through otherwise."""
+        X = np.asarray(X)
+        if not training or self.rate == 0:
+            self.mask = None
+            return X
+        keep = 1 - self.rate
+        self.mask = (self.rng.random(X.shape) < keep).astype(X.dtype) / keep
+        return X * self.mask
+
+    def backward(self, grad, input_grad: bool = True) -> np.ndarray:
+        """dL/dX = grad * mask: dropped units pass no gradient back."""
+        return grad if self.mask is None else grad * self.mask
+
+    def parameters(self) -> list:
+        """Dropout has no parameters."""
+        return []
+
+    n_params = 0
+
+    def __repr__(self) -> str:
+        return f"Dropout({self.rate})"

@@ -1,0 +1,196 @@
+"""Loss functions: one number that says how wrong the predictions are.
+
+Each loss is an object with ``loss(y_pred, y_true) -> float`` and
+``loss.gradient(y_pred, y_true) -> dL/dy_pred``. Predictions have shape
+``(n_samples, n_outputs)``; the value is a mean over the batch, and the
+gradient is the exact derivative of that value, factor 2 and 1/n included, so
+a finite-difference check agrees with it.
+
+Several models trained together (a leading axis of length ``m``, see
+``experiments``) give predictions of shape ``(m, n_samples, n_outputs)``; the
+loss is then an array of ``m`` values, one per model.
+
+Examples:
+    >>> import numpy as np
+    >>> MSE()(np.array([[3.0], [5.0]]), np.array([[1.0], [5.0]]))
+    2.0
+    >>> get("bce")
+    BinaryCrossEntropy()
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._checks import lookup
+
+EPS = 1e-12  # keeps log() finite for predictions of exactly 0 or 1
+
+
+class Loss:
+    """Base class: shape checks and the per-model mean shared by all losses."""
+
+    name = "loss"
+
+    def _check(self, y_pred, y_true):
+        y_pred, y_true = np.asarray(y_pred), np.asarray(y_true)
+        if y_pred.ndim < 2:
+            raise ValueError(f"y_pred must be 2-D (n_samples, n_outputs), got shape {y_pred.shape}")
+        if y_true.ndim < 2 or y_true.shape != y_pred.shape[-y_true.ndim :]:
+            raise ValueError(
+                f"y_true must have the shape of y_pred {y_pred.shape}, got {y_true.shape}"
+            )
+        return y_pred, y_true
+
+    @staticmethod
+    def _mean(per_element, axis=(-2, -1)):
+        value = per_element.mean(axis=axis)
+        return float(value) if np.ndim(value) == 0 else value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class MSE(Loss):
+    """Mean squared error: L = mean((y_pred - y_true)^2).
+
+    Examples:
+        >>> mse = MSE()
+        >>> mse.gradient(np.array([[3.0], [5.0]]), np.array([[1.0], [5.0]]))
+        array([[2.],
+               [0.]])
+    """
+
+    name = "mse"
+
+    def __call__(self, y_pred, y_true) -> float:
+        y_pred, y_true = self._check(y_pred, y_true)
+        return self._mean((y_pred - y_true) ** 2)
+
+    def gradient(self, y_pred, y_true) -> np.ndarray:
+        # d/dp of mean((p - y)^2) over n*k elements: 2 (p - y) / (n k)
+        y_pred, y_true = self._check(y_pred, y_true)
+        return 2 * (y_pred - y_true) / (y_pred.shape[-2] * y_pred.shape[-1])
+
+
+class MAE(Loss):
+    """Mean absolute error: L = mean(|y_pred - y_true|).
+
+    Examples:
+        >>> MAE()(np.array([[3.0], [5.0]]), np.array([[1.0], [5.0]]))
+        1.0
+    """
+
+    name = "mae"
+
+    def __call__(self, y_pred, y_true) -> float:
+        y_pred, y_true = self._check(y_pred, y_true)
+        return self._mean(np.abs(y_pred - y_true))
+
+    def gradient(self, y_pred, y_true) -> np.ndarray:
+        # slope of |e| is sign(e) (we take 0 at e = 0), divided by n k for the mean
+        y_pred, y_true = self._check(y_pred, y_true)
+        return np.sign(y_pred - y_true) / (y_pred.shape[-2] * y_pred.shape[-1])
+
+
+class BinaryCrossEntropy(Loss):
+    """L = -mean(y log p + (1 - y) log(1 - p)) for probabilities p in [0, 1].
+
+    Predictions are clipped to [1e-12, 1 - 1e-12] before the logarithm, so a
+    prediction of exactly 0 or 1 gives a large but finite loss.
+
+    Examples:
+        >>> bce = BinaryCrossEntropy()
+        >>> round(bce(np.array([[0.9], [0.2]]), np.array([[1.0], [0.0]])), 4)
+        0.1643
+        >>> bce(np.array([[0.0]]), np.array([[1.0]])) < 30
+        True
+    """
+
+    name = "binary_cross_entropy"
+
+    def _check(self, y_pred, y_true):
+        y_pred, y_true = super()._check(y_pred, y_true)
+        if np.any(y_pred < 0) or np.any(y_pred > 1):
+            raise ValueError(
+                "y_pred must be probabilities in [0, 1] for binary cross-entropy, "
+                f"got values from {y_pred.min():.3g} to {y_pred.max():.3g}"
+            )
+        return np.clip(y_pred, EPS, 1 - EPS), y_true
+
+    def __call__(self, y_pred, y_true) -> float:
+        p, y = self._check(y_pred, y_true)
+        return self._mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+    def gradient(self, y_pred, y_true) -> np.ndarray:
+        # d/dp of -(y log p + (1-y) log(1-p)) is (p - y) / (p (1 - p))
+        p, y = self._check(y_pred, y_true)
+        return (p - y) / (p * (1 - p)) / (p.shape[-2] * p.shape[-1])
+
+
+class CategoricalCrossEntropy(Loss):
+    """L = -mean over samples of sum_k y_k log p_k, for rows of probabilities.
+
+    ``y_true`` is one-hot with the shape of ``y_pred``, or integer class
+    labels of shape ``(n_samples,)``. Behind a softmax the combined gradient
+    with respect to the logits is the tidy ``(p - y) / n``.
+
+    Examples:
+        >>> cce = CategoricalCrossEntropy()
+        >>> p = np.array([[0.7, 0.2, 0.1], [0.1, 0.8, 0.1]])
+        >>> round(cce(p, np.array([0, 1])), 4)
+        0.2899
+    """
+
+    name = "categorical_cross_entropy"
+
+    def _check(self, y_pred, y_true):
+        y_true = np.asarray(y_true)
+        if y_true.ndim == 1 and np.ndim(y_pred) >= 2:
+            from .datasets import one_hot
+
+            if y_true.shape[0] != np.shape(y_pred)[-2]:
+                raise ValueError(
+                    f"y_true has {y_true.shape[0]} labels but y_pred has "
+                    f"{np.shape(y_pred)[-2]} rows"
+                )
+            y_true = one_hot(y_true, np.shape(y_pred)[-1])
+        p, y = super()._check(y_pred, y_true)
+        return np.maximum(p, EPS), y  # log(0) would be -inf
+
+    def __call__(self, y_pred, y_true) -> float:
+        p, y = self._check(y_pred, y_true)
+        return self._mean(-np.sum(y * np.log(p), axis=-1), axis=-1)
+
+    def gradient(self, y_pred, y_true) -> np.ndarray:
+        # d/dp_k of -sum_k y_k log p_k is -y_k / p_k; the mean divides by n
+        p, y = self._check(y_pred, y_true)
+        return y / p * (-1 / p.shape[-2])
+
+
+_NAMES = {
+    "mse": MSE,
+    "mean_squared_error": MSE,
+    "mae": MAE,
+    "mean_absolute_error": MAE,
+    "bce": BinaryCrossEntropy,
+    "binary_cross_entropy": BinaryCrossEntropy,
+    "cce": CategoricalCrossEntropy,
+    "cross_entropy": CategoricalCrossEntropy,
+    "categorical_cross_entropy": CategoricalCrossEntropy,
+}
+
+
+def get(name: str | Loss) -> Loss:
+    """Return a loss object for ``name`` (e.g. ``"mse"``), or ``name`` if already one.
+
+    Raises:
+        ValueError: for an unknown name; the message lists the choices.
+
+    Examples:
+        >>> get("cross_entropy")
+        CategoricalCrossEntropy()
+    """
+    if isinstance(name, Loss):
+        return name
+    return lookup(name, _NAMES, "loss")()

@@ -1,0 +1,248 @@
+"""The book's figures: one style, and SVG that follows the page's palette.
+
+Text, axes and grid are drawn in a placeholder colour that ``to_svg`` turns
+into ``currentColor``, so an inline figure takes the page's text colour in the
+light and the dark palette alike. Data colours (``COLORS``) are mid-tones that
+read on both backgrounds. Figures are built with ``matplotlib.figure.Figure``
+directly, so no global pyplot state is touched.
+
+Examples:
+    >>> from nnscratch.activations import sigmoid, sigmoid_prime
+    >>> ax = plot_function(sigmoid, sigmoid_prime, label="sigmoid")
+    >>> svg = to_svg(ax, "sigmoid-demo", "The sigmoid and its derivative")
+    >>> svg.startswith("<svg") and 'aria-label="The sigmoid and its derivative"' in svg
+    True
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import matplotlib as mpl
+import numpy as np
+from matplotlib.figure import Figure
+
+FG = "#010203"  # placeholder for the page's text colour, see to_svg
+COLORS = ["#3b82c4", "#e69f00", "#2ca58d", "#d1495b", "#9b6bd3", "#8a8a8a"]
+STYLE = {
+    "font.family": "sans-serif",
+    "font.size": 10,
+    "text.color": FG,
+    "axes.edgecolor": FG,
+    "axes.labelcolor": FG,
+    "axes.facecolor": "none",
+    "axes.prop_cycle": mpl.cycler(color=COLORS),
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": True,
+    "grid.color": FG,
+    "grid.alpha": 0.12,
+    "xtick.color": FG,
+    "ytick.color": FG,
+    "legend.frameon": False,
+    "figure.facecolor": "none",
+    "lines.linewidth": 2,
+    "svg.fonttype": "none",  # keep text as text: small, searchable, themable
+    "savefig.transparent": True,
+}
+
+
+def subplots(nrows: int = 1, ncols: int = 1, figsize=None, **kwargs):
+    """A book-styled ``(Figure, axes)`` pair, like ``pyplot.subplots`` but stateless.
+
+    Examples:
+        >>> fig, axes = subplots(1, 2)
+        >>> axes.shape
+        (2,)
+    """
+    figsize = figsize or (4.2 * ncols + 0.4, 3.2 * nrows)
+    with mpl.rc_context(STYLE):
+        fig = Figure(figsize=figsize, layout="constrained")
+        axes = fig.subplots(nrows, ncols, squeeze=True, **kwargs)
+    return fig, axes
+
+
+def _axes(ax):
+    return subplots()[1] if ax is None else ax
+
+
+def _thin(n: int, max_points: int = 400) -> np.ndarray:
+    """At most ``max_points`` indices into ``range(n)``, denser at the start."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.geomspace(1, n, max_points).astype(int) - 1)
+
+
+def plot_function(f, fprime=None, x=None, ax=None, label: str = "f"):
+    """Plot ``f`` (solid) and optionally its derivative ``fprime`` (dashed)."""
+    ax = _axes(ax)
+    x = np.linspace(-5, 5, 401) if x is None else np.asarray(x)
+    with mpl.rc_context(STYLE):
+        (line,) = ax.plot(x, f(x), label=label)
+        if fprime is not None:
+            ax.plot(x, fprime(x), "--", color=line.get_color(), label=f"{label}'")
+        ax.axhline(0, color=FG, lw=0.8, alpha=0.4)
+        ax.axvline(0, color=FG, lw=0.8, alpha=0.4)
+        ax.set_xlabel("z")
+        ax.legend()
+    return ax
+
+
+def plot_loss(loss, ax=None, log: bool = False, label: str = "training", val_loss=None):
+    """Plot a loss curve (an array, or a ``History``) against the epoch."""
+    ax = _axes(ax)
+    if hasattr(loss, "val_loss"):
+        loss, val_loss = loss.loss, (loss.val_loss if len(loss.val_loss) else val_loss)
+    with mpl.rc_context(STYLE):
+        for values, name in ((loss, label), (val_loss, "validation")):
+            if values is not None:
+                values = np.asarray(values)
+                idx = _thin(len(values))
+                ax.plot(idx + 1, values[idx], label=name)
+        if log:
+            ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        if val_loss is not None:
+            ax.legend()
+    return ax
+
+
+def plot_decision_boundary(predict, X, y, ax=None, resolution: int = 200, padding: float = 0.3):
+    """Shade what ``predict`` says over the plane, with the data points on top.
+
+    Args:
+        predict: ``predict(points (k, 2)) -> (k, 1)`` probabilities or ``(k, c)`` scores.
+        X: Points ``(n, 2)``. y: Their classes, ``(n,)`` or ``(n, 1)``.
+    """
+    ax = _axes(ax)
+    X, y = np.asarray(X), np.asarray(y).reshape(len(X), -1)
+    labels = y[:, 0] if y.shape[1] == 1 else y.argmax(axis=1)
+    lo, hi = X.min(axis=0) - padding, X.max(axis=0) + padding
+    gx, gy = np.meshgrid(
+        np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    )
+    out = np.asarray(predict(np.column_stack([gx.ravel(), gy.ravel()])))
+    rgb = np.array([mpl.colors.to_rgb(c) for c in COLORS])
+    if out.shape[1] == 1:  # blend two class colours by probability
+        p = np.clip(out[:, :1], 0, 1)
+        shade = (1 - p) * rgb[0] + p * rgb[1]
+    else:
+        shade = rgb[out.argmax(axis=1) % len(COLORS)]
+    image = np.concatenate([shade, np.full((len(shade), 1), 0.45)], axis=1)
+    with mpl.rc_context(STYLE):
+        ax.imshow(
+            image.reshape(resolution, resolution, 4),
+            origin="lower",
+            extent=(lo[0], hi[0], lo[1], hi[1]),
+            aspect="auto",
+            interpolation="bilinear",
+            rasterized=True,
+        )
+        if out.shape[1] == 1:
+            ax.contour(gx, gy, out[:, 0].reshape(gx.shape), levels=[0.5], colors=FG, linewidths=1.2)
+        for k in np.unique(labels).astype(int):
+            pts = X[labels == k]
+            ax.scatter(
+                pts[:, 0],
+                pts[:, 1],
+                s=28,
+                color=COLORS[k % len(COLORS)],
+                edgecolors=FG,
+                linewidths=0.6,
+                label=f"class {k}",
+                zorder=3,
+            )
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_ylim(lo[1], hi[1])
+        ax.grid(False)
+    return ax
+
+
+def plot_seed_fan(curves, ax=None, log: bool = True, color=None, label: str | None = None):
+    """Every seed's curve, thin and faint, with the median over seeds in bold.
+
+    Args:
+        curves: Loss per epoch and seed, shape ``(epochs, m)``.
+    """
+    ax = _axes(ax)
+    curves = np.asarray(curves, dtype=float)
+    idx = _thin(len(curves), 250)
+    color = color or COLORS[0]
+    with mpl.rc_context(STYLE):
+        ax.plot(idx + 1, curves[idx], color=color, lw=0.6, alpha=0.18, rasterized=True)
+        median = np.nanmedian(curves[idx], axis=1)
+        ax.plot(idx + 1, median, color=color, lw=2.2, label=label or f"median of {curves.shape[1]}")
+        if log:
+            ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel("loss")
+        ax.legend()
+    return ax
+
+
+def plot_loss_landscape(f, x_range, y_range=None, path=None, ax=None, levels: int = 20):
+    """A 1-D loss curve, or 2-D contours, with an optional descent path on top.
+
+    Args:
+        f: ``f(x)`` for 1-D, or ``f(x, y)`` for 2-D; must accept arrays.
+        x_range, y_range: ``(low, high)`` for each axis; no ``y_range`` means 1-D.
+        path: Points visited, shape ``(steps,)`` for 1-D or ``(steps, 2)`` for 2-D.
+    """
+    ax = _axes(ax)
+    xs = np.linspace(*x_range, 300)
+    with mpl.rc_context(STYLE):
+        if y_range is None:
+            ax.plot(xs, f(xs), color=FG, alpha=0.7, lw=1.5)
+            if path is not None:
+                path = np.asarray(path, dtype=float)
+                ax.plot(path, f(path), "o-", color=COLORS[1], ms=4, lw=1)
+            ax.set_xlabel("w")
+            ax.set_ylabel("loss")
+        else:
+            xs = np.linspace(*x_range, 150)  # enough for smooth contours, small SVG
+            gx, gy = np.meshgrid(xs, np.linspace(*y_range, 150))
+            ax.contour(gx, gy, f(gx, gy), levels=levels, colors=FG, alpha=0.35, linewidths=0.8)
+            if path is not None:
+                path = np.asarray(path, dtype=float)
+                ax.plot(path[:, 0], path[:, 1], "o-", color=COLORS[1], ms=3, lw=1)
+            ax.set_xlabel("$w_1$")
+            ax.set_ylabel("$w_2$")
+            ax.grid(False)
+    return ax
+
+
+def to_svg(fig, name: str, alt: str) -> str:
+    """Render a figure (or an Axes' figure) as inline SVG for a page.
+
+    The same figure gives the same bytes on every build: ids are salted with
+    ``name`` (so two figures on a page must have different names) and no date
+    is written. The root element gets ``role="img"``, ``aria-label`` and a
+    ``<title>`` from ``alt``; the placeholder text colour becomes ``currentColor``.
+    """
+    if not alt or not alt.strip():
+        raise ValueError("alt must describe the figure for readers who cannot see it")
+    fig = getattr(fig, "figure", fig)
+    buffer = io.StringIO()
+    with mpl.rc_context(STYLE | {"svg.hashsalt": name}):
+        fig.savefig(buffer, format="svg", dpi=110, metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
+    svg = svg.replace(FG, "currentColor")
+    # matplotlib names elements figure_1, axes_1, ...: prefix them so that two
+    # figures on one page never share an id
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name)
+    svg = re.sub(r'(id="|url\(#|href="#)', rf"\g<1>{slug}-", svg)
+    svg = re.sub(r"(\d\.\d\d)\d+", r"\1", svg)  # 0.01 pt is plenty; halves the size
+    svg = svg.replace("*{stroke-linejoin", ".nn-figure *{stroke-linejoin")  # scope to figures
+    label = html.escape(alt.strip(), quote=True)
+    svg = svg.replace(
+        "<svg ",
+        f'<svg role="img" aria-label="{label}" class="nn-figure" '
+        'style="max-width:100%;height:auto" ',
+        1,
+    )
+    return re.sub(r"(<svg[^>]*>)", rf"\1<title>{label}</title>", svg, count=1)
