@@ -98,9 +98,14 @@ def run(
 
     Args:
         build: ``build(seed) -> Sequential`` makes one seed's initial network.
-        X: Inputs ``(n_samples, n_in)``. y: Targets ``(n_samples, n_out)``.
+        X: Inputs ``(n_samples, n_in)``.
+        y: Targets ``(n_samples, n_out)``.
         seeds: The seeds (also used to shuffle each model's mini-batches).
-        loss, epochs, batch_size, shuffle, weight_decay: As in ``training.fit``.
+        loss: A loss or its name, as in ``training.fit``.
+        epochs: Passes over the data.
+        batch_size: Samples per update; ``None`` means the full batch.
+        shuffle: Shuffle each model's samples every epoch (mini-batches only).
+        weight_decay: L2 strength, as in ``training.fit``.
         optimizer: An optimizer; a copy is used, so the one given stays fresh.
         success: ``success(predictions (m, n, k), y) -> bool array (m,)``.
     """

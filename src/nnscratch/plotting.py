@@ -115,7 +115,8 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution: int = 200, paddin
 
     Args:
         predict: ``predict(points (k, 2)) -> (k, 1)`` probabilities or ``(k, c)`` scores.
-        X: Points ``(n, 2)``. y: Their classes, ``(n,)`` or ``(n, 1)``.
+        X: Points ``(n, 2)``.
+        y: Their classes, ``(n,)`` or ``(n, 1)``.
     """
     ax = _axes(ax)
     X, y = np.asarray(X), np.asarray(y).reshape(len(X), -1)
@@ -188,7 +189,8 @@ def plot_loss_landscape(f, x_range, y_range=None, path=None, ax=None, levels: in
 
     Args:
         f: ``f(x)`` for 1-D, or ``f(x, y)`` for 2-D; must accept arrays.
-        x_range, y_range: ``(low, high)`` for each axis; no ``y_range`` means 1-D.
+        x_range: ``(low, high)`` of the horizontal axis.
+        y_range: ``(low, high)`` of the vertical axis; none means a 1-D plot.
         path: Points visited, shape ``(steps,)`` for 1-D or ``(steps, 2)`` for 2-D.
     """
     ax = _axes(ax)
