@@ -132,7 +132,8 @@ def _expand_nav(nav, docs_dir: Path):
                 out[key] = value
         return out
     if isinstance(nav, str) and "*" in nav:
-        return sorted(p.relative_to(docs_dir).as_posix() for p in docs_dir.glob(nav))
+        found = (p.relative_to(docs_dir).as_posix() for p in docs_dir.glob(nav))
+        return sorted(uri for uri in found if not _drafting_excludes(uri))
     return nav
 
 
@@ -237,7 +238,23 @@ def _render_maths(text: str, page: str) -> str:
 LEDGER = '<div class="claims-ledger"></div>'
 
 
+def _drafting_excludes(src_uri: str) -> bool:
+    """True for a chapter left out by ``BOOK_ONLY`` (e.g. ``BOOK_ONLY=03,04``).
+
+    While drafting, a writer can build only their own chapters; the full build
+    (without ``BOOK_ONLY``) is the one that counts.
+    """
+    only = [part.strip() for part in os.environ.get("BOOK_ONLY", "").split(",") if part.strip()]
+    name = Path(src_uri).name
+    return bool(only) and src_uri.startswith("chapters/") and not any(
+        name.startswith(prefix) for prefix in only
+    )
+
+
 def on_files(files, **kwargs):
+    for file in list(files):
+        if _drafting_excludes(file.src_uri):
+            files.remove(file)
     _state["files"] = files
     return files
 
