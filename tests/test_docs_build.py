@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -113,5 +114,39 @@ def test_two_clean_builds_are_identical(tmp_path):
     files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
     assert files_a == files_b
     compared = [f for f in files_a if f.name not in {"sitemap.xml", "sitemap.xml.gz"}]
-    differ = [f for f in compared if not filecmp.cmp(a / f, b / f, shallow=False)]
+    differ = [f for f in compared if not same_but_timings(a / f, b / f)]
     assert differ == [], f"pages differ between two clean builds: {differ}"
+
+
+VOLATILE = re.compile(rb'<span class="nn-volatile">.*?</span>', re.S)
+
+
+def same_but_timings(a: Path, b: Path) -> bool:
+    """Equal bytes, apart from measured times wrapped in ``nn-volatile`` spans."""
+    if filecmp.cmp(a, b, shallow=False):
+        return True
+    return VOLATILE.sub(b"", a.read_bytes()) == VOLATILE.sub(b"", b.read_bytes())
+
+
+def test_measured_times_are_shown_but_not_indexed_for_search(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "page.md").write_text(
+        '# Timed\n\nIt took <span class="nn-volatile">1.23 s</span> to train.\n', encoding="utf-8"
+    )
+    config = CONFIG.replace("plugins:\n", "plugins:\n  - search\n")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    result = build(tmp_path / "site", cwd=tmp_path, config=tmp_path / "mkdocs.yml")
+    assert result.returncode == 0, result.stderr
+    html = (tmp_path / "site" / "page" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="nn-volatile">1.23 s</span>' in html
+    index = (tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "took" in index and "1.23" not in index
+
+
+def test_timings_are_masked_but_nothing_else(tmp_path):
+    one, two = tmp_path / "one.html", tmp_path / "two.html"
+    one.write_bytes(b'<p>took <span class="nn-volatile">0.31 s</span>; accuracy 98%</p>')
+    two.write_bytes(b'<p>took <span class="nn-volatile">0.29 s</span>; accuracy 98%</p>')
+    assert same_but_timings(one, two)
+    two.write_bytes(b'<p>took <span class="nn-volatile">0.29 s</span>; accuracy 97%</p>')
+    assert not same_but_timings(one, two)

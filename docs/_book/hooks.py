@@ -105,11 +105,25 @@ def on_page_content(html_text, page, **kwargs):
     return _render_maths(html_text, page.file.src_uri)
 
 
+# Measured wall-clock times differ from build to build. Pages wrap them in
+# <span class="nn-volatile">; they are kept out of the search index (emptied
+# before the search plugin reads the page, put back once the page is rendered)
+# so that the reproducibility test can ignore exactly these spans.
+VOLATILE = re.compile(r'(<span class="nn-volatile">)(.*?)(</span>)', re.S)
+
+
 @event_priority(100)  # before the search plugin indexes the page
 def on_page_context(context, page, **kwargs):
     if LEDGER in page.content:
         page.content = page.content.replace(LEDGER, _ledger_html(page))
+    _state.setdefault("volatile", {})[page.file.src_uri] = VOLATILE.findall(page.content)
+    page.content = VOLATILE.sub(r"\1\3", page.content)
     return context
+
+
+def on_post_page(output, page, **kwargs):
+    spans = iter(_state.get("volatile", {}).pop(page.file.src_uri, []))
+    return VOLATILE.sub(lambda m: "".join(next(spans, (m[1], m[2], m[3]))), output)
 
 
 # --- nav ---------------------------------------------------------------------
