@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,23 @@ class Claim:
     text: str
     measured: str
     holds: bool
+    anchor: str | None = None
+
+
+def anchor_id(block: int) -> str:
+    """The id the build puts before the ``block``-th executed python block of a page."""
+    return f"claim-block-{block}"
+
+
+def _running_block() -> int | None:
+    """Number of the markdown-exec block being executed, read from its code name."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        found = re.match(r"<code block: session [^;]+; n(\d+)", frame.f_code.co_filename)
+        if found:
+            return int(found[1])
+        frame = frame.f_back
+    return None
 
 
 CLAIMS: list[Claim] = []
@@ -55,7 +73,9 @@ def claim(text: str, *, measured: object, holds: object) -> Claim:
         >>> claim("two plus two is four", measured=2 + 2, holds=2 + 2 == 4).holds
         True
     """
-    record = Claim(current_page, str(text), str(measured), bool(holds))
+    block = _running_block()
+    anchor = None if block is None else anchor_id(block)
+    record = Claim(current_page, str(text), str(measured), bool(holds), anchor)
     CLAIMS.append(record)
     if not record.holds:
         where = f" on {current_page}" if current_page else ""

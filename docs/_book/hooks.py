@@ -20,6 +20,7 @@ import logging
 import os
 import re
 import sys
+import time
 import traceback
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -34,6 +35,7 @@ if str(BOOK_DIR) not in sys.path:
     sys.path.insert(0, str(BOOK_DIR))
 
 import bookkit  # noqa: E402
+import downloads  # noqa: E402
 
 log = logging.getLogger("mkdocs.plugins.book")
 
@@ -72,8 +74,37 @@ def on_config(config, **kwargs):
          "format": pycon_formatter}
     )
     config.nav = _expand_nav(config.nav, Path(config.docs_dir))
+    if _offline():
+        # Instant navigation fetches pages, which browsers refuse for file:// URLs.
+        features = config.theme["features"]
+        config.theme["features"] = [f for f in features if not f.startswith("navigation.instant")]
+        # Search runs in a web worker, which needs the iframe-worker shim from
+        # disk; Material's offline plugin would otherwise load it from a CDN.
+        polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in p]
+        config.extra["polyfills"] = [*polyfills, SHIM]
     _name_pages_in_exec_warnings()
     return config
+
+
+SHIM = "assets/javascripts/iframe-worker-shim.js"
+
+
+def _offline() -> bool:
+    return os.environ.get("BOOK_OFFLINE", "").lower() == "true"
+
+
+def on_post_build(config, **kwargs):
+    """Put the iframe-worker shim into the offline copy (scripts/build --offline)."""
+    if not _offline():
+        return
+    source = Path(os.environ.get("BOOK_IFRAME_WORKER", "-"))
+    if not source.is_file():
+        log.warning("offline build: BOOK_IFRAME_WORKER must name iframe-worker's shim/index.js "
+                    "(scripts/build --offline fetches it with npm); search will not work")
+        return
+    target = Path(config.site_dir) / SHIM
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(source.read_bytes())
 
 
 def on_pre_build(config, **kwargs):
@@ -85,24 +116,115 @@ def on_pre_build(config, **kwargs):
     bookkit.CLAIMS.clear()
 
 
-def on_page_markdown(markdown, page, **kwargs):
+def on_page_markdown(markdown, page, config, **kwargs):
     bookkit.current_page = page.file.src_uri
     session = Path(page.file.src_uri).stem
     _sessions().pop(session, None)
+    _counter()[session] = 0  # markdown-exec numbers a session's blocks from 1
+    executed = []
     for fence in bookkit.iter_fences(markdown):
         if fence.lang in {"python", "pycon"} and bookkit.executes(fence.attrs):
+            executed.append(fence)
             if fence.attrs.get("session") != session:
                 log.warning(
                     "%s:%d: executed block must use session=%r (one session per "
                     "page, named after the file), found %r",
                     page.file.src_uri, fence.line, session, fence.attrs.get("session"),
                 )
+    if _is_chapter(page.file.src_uri):
+        markdown = _anchor_claim_blocks(markdown, executed)
+        markdown = _add_downloads(markdown, session) + "\n\n" + PROVENANCE + "\n"
+        _state.setdefault("started", {})[page.file.src_uri] = time.perf_counter()
+        _state.setdefault("executed", {})[page.file.src_uri] = executed
     return markdown
 
 
 def on_page_content(html_text, page, **kwargs):
     html_text = html_text.replace("<p></p>", "")  # left by blocks that print nothing
+    if PROVENANCE in html_text:
+        html_text = html_text.replace(PROVENANCE, _provenance_html(page.file.src_uri))
     return _render_maths(html_text, page.file.src_uri)
+
+
+# --- what a chapter adds: downloads, anchors for its claims, provenance -----
+
+
+PROVENANCE = '<div class="nn-provenance"></div>'
+
+
+def _is_chapter(src_uri: str) -> bool:
+    return src_uri.startswith("chapters/") and src_uri.endswith(".md")
+
+
+def _counter() -> dict:
+    try:
+        from markdown_exec._internal.formatters import python as exec_python
+    except ImportError:  # pragma: no cover - older markdown-exec
+        from markdown_exec.formatters import python as exec_python
+    return exec_python._sessions_counter
+
+
+def _anchor_claim_blocks(markdown: str, executed: list) -> str:
+    """Put an anchor before each python block that registers a claim.
+
+    markdown-exec runs top-level blocks first and blocks nested in
+    admonitions (exercise solutions) after them; ``bookkit.claim`` reads the
+    running block's number from its code-block name, so number in that order.
+    """
+    python = [f for f in executed if f.lang == "python"]
+    order = [f for f in python if not _indent_of(markdown, f)] + [
+        f for f in python if _indent_of(markdown, f)
+    ]
+    lines = markdown.split("\n")
+    inserts = {f.line: n for n, f in enumerate(order, start=1) if "claim(" in f.body}
+    for line in sorted(inserts, reverse=True):
+        indent = _indent_of(markdown, next(f for f in python if f.line == line))
+        anchor = f'{indent}<span id="{bookkit.anchor_id(inserts[line])}"></span>'
+        lines[line - 1 : line - 1] = [anchor, indent.rstrip()]
+    return "\n".join(lines)
+
+
+def _indent_of(markdown: str, fence) -> str:
+    line = markdown.split("\n")[fence.line - 1]
+    return line[: len(line) - len(line.lstrip())]
+
+
+def _add_downloads(markdown: str, stem: str) -> str:
+    """Link the chapter's notebook and script under its title."""
+    notebook, script = f"{stem}.ipynb", f"{stem}.py"
+    line = (
+        f'Run this chapter yourself: [notebook](../downloads/{notebook}){{ download="{notebook}" }}'
+        f' · [Python script](../downloads/{script}){{ download="{script}" }}\n'
+        "{: .nn-downloads }"
+    )
+    title = re.search(r"^# .*$", markdown, re.M)
+    if title is None:
+        return line + "\n\n" + markdown
+    return markdown[: title.end()] + "\n\n" + line + "\n" + markdown[title.end() :]
+
+
+def _provenance_html(src_uri: str) -> str:
+    import numpy
+
+    import nnscratch
+
+    executed = _state.get("executed", {}).get(src_uri, [])
+    checked = sum(
+        line.lstrip().startswith(">>>")
+        for fence in executed
+        if fence.lang == "pycon"
+        for line in fence.body.split("\n")
+    )
+    claims = sum(c.page == src_uri for c in bookkit.CLAIMS)
+    seconds = time.perf_counter() - _state.get("started", {}).get(src_uri, time.perf_counter())
+    return (
+        '<aside class="nn-provenance" aria-label="How this page was made"><p>'
+        f"This page was computed when the site was built: {len(executed)} code blocks ran "
+        f"({checked} printed results and {claims} claims checked) in "
+        f'<span class="nn-volatile">{seconds:.1f} s</span>, with nnscratch '
+        f"{nnscratch.__version__}, NumPy {numpy.__version__} and Python "
+        f"{sys.version.split()[0]}.</p></aside>"
+    )
 
 
 # Measured wall-clock times differ from build to build. Pages wrap them in
@@ -265,10 +387,20 @@ def _drafting_excludes(src_uri: str) -> bool:
     )
 
 
-def on_files(files, **kwargs):
+def on_files(files, config, **kwargs):
+    from mkdocs.structure.files import File
+
     for file in list(files):
         if _drafting_excludes(file.src_uri):
             files.remove(file)
+        elif _is_chapter(file.src_uri):  # its notebook and script, made from the source
+            source = Path(file.abs_src_path).read_text(encoding="utf-8")
+            title = re.search(r"^# (.*)$", source, re.M)
+            stem = Path(file.src_uri).stem
+            script = downloads.script(source, title[1] if title else stem)
+            notebook = downloads.notebook(source)
+            files.append(File.generated(config, f"downloads/{stem}.ipynb", content=notebook))
+            files.append(File.generated(config, f"downloads/{stem}.py", content=script))
     _state["files"] = files
     return files
 
@@ -287,7 +419,7 @@ def _ledger_html(page) -> str:
         if file is None or file.page is None:
             log.warning("claim registered outside a page: %r", claim.text)
             continue
-        href = get_relative_url(file.url, page.url)
+        href = get_relative_url(file.url, page.url) + (f"#{claim.anchor}" if claim.anchor else "")
         rows.append(
             f'<tr><td><a href="{href}">{html.escape(file.page.title or file.name)}</a>'
             f"</td><td>{html.escape(claim.text)}</td>"
