@@ -12,9 +12,15 @@ is emulated), and the check fails on:
 - raw TeX left in the text, or maths the build did not convert;
 - a figure (svg[role=img], img) without alt text, or an SVG figure > 150 KB;
 - an internal link or anchor that does not resolve;
-- a serious or critical axe-core violation.
+- a serious or critical axe-core violation;
+- an explorable figure (``[data-nn-widget]``, docs/javascripts/nn-widgets.js)
+  that stays hidden, or whose drawing does not change when its slider is moved
+  with the keyboard (ArrowRight, End) or when its play button is pressed, or
+  whose value, status or button name does not follow.
 
-Full-page screenshots go to build/screenshots/<page>-<palette>.png.
+Full-page screenshots go to build/screenshots/<page>-<palette>.png, and each
+widget's, before and after moving its slider, to
+build/screenshots/widget-<name>-<before|after>-<palette>.png.
 """
 
 from __future__ import annotations
@@ -120,6 +126,68 @@ def check_links(site: Path, base: str, page_path: str, facts: dict) -> list[str]
     return problems
 
 
+# What a widget has drawn: its SVGs' markup and its canvases' pixels.
+DRAWING = """root => [...root.querySelectorAll("svg")].map(s => s.innerHTML).join("")
+  + [...root.querySelectorAll("canvas")].map(c => c.toDataURL()).join("")"""
+WIDGET_STATE = """root => ({
+  value: root.querySelector("input[type=range]").value,
+  max: root.querySelector("input[type=range]").max,
+  output: root.querySelector("output").textContent,
+  status: root.querySelector(".nn-widget__status").textContent,
+  button: root.querySelector(".nn-widget__play")?.textContent ?? null,
+})"""
+
+
+def check_widgets(page, palette: str, shots: Path) -> list[str]:
+    """Drive every explorable figure of the page with the keyboard; return problems."""
+    problems = []
+    widgets = page.locator("[data-nn-widget]")
+    for i in range(widgets.count()):
+        root = widgets.nth(i)
+        name = root.get_attribute("data-nn-widget")
+        where = f"widget {name}"
+        if not root.is_visible():
+            problems.append(f"{where}: still hidden (did nn-widgets.js run?)")
+            continue
+        root.scroll_into_view_if_needed()
+        drawing = functools.partial(root.evaluate, DRAWING)
+        state = functools.partial(root.evaluate, WIDGET_STATE)
+        root.screenshot(path=str(shots / f"widget-{name}-before-{palette}.png"))
+        first, before = state(), drawing()
+        slider = root.locator("input[type=range]")
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        moved = state()
+        if moved["value"] == first["value"] or drawing() == before:
+            problems.append(f"{where}: ArrowRight on the slider did not change the drawing "
+                            f"(value {first['value']} -> {moved['value']})")  # fmt: skip
+        page.keyboard.press("End")
+        end = state()
+        if end["value"] != end["max"]:
+            problems.append(f"{where}: End did not move the slider to its last frame")
+        if end["output"] == first["output"] or end["status"] == first["status"]:
+            problems.append(f"{where}: value or status not updated ({end['status']!r})")
+        root.screenshot(path=str(shots / f"widget-{name}-after-{palette}.png"))
+        if first["button"] is None:
+            continue
+        page.keyboard.press("Home")
+        start, before = state(), drawing()
+        button = root.locator(".nn-widget__play")
+        button.focus()
+        page.keyboard.press("Space")
+        if state()["button"] != "Pause":
+            problems.append(f"{where}: the play button did not change its name to Pause")
+        page.wait_for_timeout(700)
+        page.keyboard.press("Space")  # pause
+        played = state()
+        if int(played["value"]) <= int(start["value"]) or drawing() == before:
+            problems.append(f"{where}: play did not advance the frames "
+                            f"({start['value']} -> {played['value']})")  # fmt: skip
+        if played["button"] != "Play":
+            problems.append(f"{where}: pausing did not give the button back its name Play")
+    return problems
+
+
 def check_page(page, axe: Axe, site: Path, base: str, rel: str, palette: str,
                shots: Path) -> list[str]:  # fmt: skip
     events: list[str] = []
@@ -151,6 +219,9 @@ def check_page(page, axe: Axe, site: Path, base: str, rel: str, palette: str,
                             f"({violation['help']}) at {nodes}")  # fmt: skip
     name = rel.strip("/").replace("/", "-") or "index"
     page.screenshot(path=str(shots / f"{name}-{palette}.png"), full_page=True)
+    seen = len(events)
+    problems += check_widgets(page, palette, shots)
+    problems += events[seen:]  # console errors while the widgets were driven
     return problems
 
 

@@ -131,8 +131,9 @@ def on_page_markdown(markdown, page, config, **kwargs):
                     "page, named after the file), found %r",
                     page.file.src_uri, fence.line, session, fence.attrs.get("session"),
                 )
+    # every page's claims are listed on claims.md, which links to these anchors
+    markdown = _anchor_claim_blocks(markdown, executed)
     if _is_chapter(page.file.src_uri):
-        markdown = _anchor_claim_blocks(markdown, executed)
         markdown = _add_downloads(markdown, session) + "\n\n" + PROVENANCE + "\n"
         _state.setdefault("started", {})[page.file.src_uri] = time.perf_counter()
         _state.setdefault("executed", {})[page.file.src_uri] = executed
