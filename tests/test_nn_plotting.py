@@ -59,3 +59,13 @@ def test_seed_fan_loss_and_landscape_plots_draw():
     )
     assert len(ax.lines) == 1 and ax.collections
     assert len(plotting.to_svg(ax, "fan", "a seed fan").encode()) < 150_000
+
+
+def test_text_keeps_its_decimals_and_late_text_follows_the_theme():
+    fig, ax = plotting.subplots()
+    ax.plot([0, 1], [0, 1])
+    ax.text(0.5, 0.5, "slope -0.1036")  # added after subplots(): default black text
+    ax.legend(["line"], frameon=True)  # a framed legend, white by default
+    svg = plotting.to_svg(fig, "late-text", "a line with a label")
+    assert "slope -0.1036" in svg.replace("\u2212", "-")  # not cut to -0.10
+    assert "#000000" not in svg and "#ffffff" not in svg.lower()  # no hard black or white

@@ -64,10 +64,12 @@ class MSE(Loss):
     name = "mse"
 
     def __call__(self, y_pred, y_true) -> float:
+        """The mean of ``(y_pred - y_true)**2`` over all ``n * k`` entries."""
         y_pred, y_true = self._check(y_pred, y_true)
         return self._mean((y_pred - y_true) ** 2)
 
     def gradient(self, y_pred, y_true) -> np.ndarray:
+        """dL/dy_pred = ``2 (y_pred - y_true) / (n k)``, shape of ``y_pred``."""
         # d/dp of mean((p - y)^2) over n*k elements: 2 (p - y) / (n k)
         y_pred, y_true = self._check(y_pred, y_true)
         return 2 * (y_pred - y_true) / (y_pred.shape[-2] * y_pred.shape[-1])
@@ -84,10 +86,12 @@ class MAE(Loss):
     name = "mae"
 
     def __call__(self, y_pred, y_true) -> float:
+        """The mean of ``|y_pred - y_true|`` over all ``n * k`` entries."""
         y_pred, y_true = self._check(y_pred, y_true)
         return self._mean(np.abs(y_pred - y_true))
 
     def gradient(self, y_pred, y_true) -> np.ndarray:
+        """dL/dy_pred = ``sign(y_pred - y_true) / (n k)``, shape of ``y_pred``."""
         # slope of |e| is sign(e) (we take 0 at e = 0), divided by n k for the mean
         y_pred, y_true = self._check(y_pred, y_true)
         return np.sign(y_pred - y_true) / (y_pred.shape[-2] * y_pred.shape[-1])
@@ -119,10 +123,12 @@ class BinaryCrossEntropy(Loss):
         return np.clip(y_pred, EPS, 1 - EPS), y_true
 
     def __call__(self, y_pred, y_true) -> float:
+        """The mean binary cross-entropy over all ``n * k`` entries."""
         p, y = self._check(y_pred, y_true)
         return self._mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
 
     def gradient(self, y_pred, y_true) -> np.ndarray:
+        """dL/dy_pred = ``(p - y) / (p (1 - p)) / (n k)``, shape of ``y_pred``."""
         # d/dp of -(y log p + (1-y) log(1-p)) is (p - y) / (p (1 - p))
         p, y = self._check(y_pred, y_true)
         return (p - y) / (p * (1 - p)) / (p.shape[-2] * p.shape[-1])
@@ -159,10 +165,12 @@ class CategoricalCrossEntropy(Loss):
         return np.maximum(p, EPS), y  # log(0) would be -inf
 
     def __call__(self, y_pred, y_true) -> float:
+        """The mean over samples of ``-sum_k y_k log p_k``."""
         p, y = self._check(y_pred, y_true)
         return self._mean(-np.sum(y * np.log(p), axis=-1), axis=-1)
 
     def gradient(self, y_pred, y_true) -> np.ndarray:
+        """dL/dy_pred = ``-y / p / n``, shape of ``y_pred``."""
         # d/dp_k of -sum_k y_k log p_k is -y_k / p_k; the mean divides by n
         p, y = self._check(y_pred, y_true)
         return y / p * (-1 / p.shape[-2])

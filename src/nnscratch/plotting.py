@@ -23,6 +23,8 @@ import re
 import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
+from matplotlib.text import Text
 
 FG = "#010203"  # placeholder for the page's text colour, see to_svg
 COLORS = ["#3b82c4", "#e69f00", "#2ca58d", "#d1495b", "#9b6bd3", "#8a8a8a"]
@@ -110,12 +112,15 @@ def plot_loss(loss, ax=None, log: bool = False, label: str = "training", val_los
     return ax
 
 
-def plot_decision_boundary(predict, X, y, ax=None, resolution: int = 200, padding: float = 0.3):
+def plot_decision_boundary(
+    predict, X, y, ax=None, resolution: int = 200, padding: float = 0.3, interpolation="nearest"
+):
     """Shade what ``predict`` says over the plane, with the data points on top.
 
     Args:
         predict: ``predict(points (k, 2)) -> (k, 1)`` probabilities or ``(k, c)`` scores.
         X: Points ``(n, 2)``.
+        interpolation: How the shaded grid is drawn (``"nearest"`` keeps the SVG small).
         y: Their classes, ``(n,)`` or ``(n, 1)``.
     """
     ax = _axes(ax)
@@ -139,7 +144,7 @@ def plot_decision_boundary(predict, X, y, ax=None, resolution: int = 200, paddin
             origin="lower",
             extent=(lo[0], hi[0], lo[1], hi[1]),
             aspect="auto",
-            interpolation="bilinear",
+            interpolation=interpolation,
             rasterized=True,
         )
         if out.shape[1] == 1:
@@ -216,6 +221,23 @@ def plot_loss_landscape(f, x_range, y_range=None, path=None, ax=None, levels: in
     return ax
 
 
+def _adopt_book_colours(fig) -> None:
+    """Give text and legends added outside the book style the page's colours.
+
+    ``subplots`` styles what exists when the figure is made; a label or legend
+    added later gets matplotlib's black text and white box, which would vanish
+    or glare in the dark palette.
+    """
+    for text in fig.findobj(Text):
+        if mpl.colors.same_color(text.get_color(), "black"):
+            text.set_color(FG)
+    for legend in fig.findobj(Legend):
+        frame = legend.get_frame()
+        frame.set_facecolor("none")
+        frame.set_edgecolor(FG if frame.get_visible() else "none")
+        frame.set_alpha(0.25)
+
+
 def to_svg(fig, name: str, alt: str) -> str:
     """Render a figure (or an Axes' figure) as inline SVG for a page.
 
@@ -227,6 +249,7 @@ def to_svg(fig, name: str, alt: str) -> str:
     if not alt or not alt.strip():
         raise ValueError("alt must describe the figure for readers who cannot see it")
     fig = getattr(fig, "figure", fig)
+    _adopt_book_colours(fig)
     buffer = io.StringIO()
     with mpl.rc_context(STYLE | {"svg.hashsalt": name}):
         fig.savefig(buffer, format="svg", dpi=110, metadata={"Date": None, "Creator": None})
@@ -238,7 +261,8 @@ def to_svg(fig, name: str, alt: str) -> str:
     # figures on one page never share an id
     slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name)
     svg = re.sub(r'(id="|url\(#|href="#)', rf"\g<1>{slug}-", svg)
-    svg = re.sub(r"(\d\.\d\d)\d+", r"\1", svg)  # 0.01 pt is plenty; halves the size
+    # 0.01 pt is plenty for coordinates (it halves the size); text is left alone
+    svg = re.sub(r'="[^"]*"', lambda m: re.sub(r"(\d\.\d\d)\d+", r"\1", m[0]), svg)
     svg = svg.replace("*{stroke-linejoin", ".nn-figure *{stroke-linejoin")  # scope to figures
     label = html.escape(alt.strip(), quote=True)
     svg = svg.replace(
