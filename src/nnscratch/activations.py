@@ -1,9 +1,8 @@
 """Activation functions, their derivatives, and layer-ready objects.
 
-Every function takes the pre-activation ``z`` (any shape) and returns an array
-of the same shape; ``softmax`` works row-wise along the last axis. Each
-``f`` has its derivative ``f_prime``. The object forms bundle the two with a
-``backward(z, grad)`` that turns dL/dA into dL/dZ, which is what a layer needs.
+Each function maps the pre-activation ``z`` (any shape) to an array of that
+shape (``softmax`` row-wise) and has its derivative ``f_prime``. The objects add
+``backward(z, grad)``, turning dL/dA into dL/dZ as a layer needs.
 
 Examples:
     >>> import numpy as np
@@ -205,6 +204,10 @@ class Tanh(Activation):
     name, family = "tanh", "sigmoid"
     function, prime = staticmethod(tanh), staticmethod(tanh_prime)
 
+    def backward(self, z, grad):
+        t = self._output(z)
+        return grad * (1 - t * t)  # tanh' = 1 - tanh^2, from the cached tanh
+
 
 class ReLU(Activation):
     """Object form of :func:`relu`."""
@@ -217,12 +220,7 @@ class ReLU(Activation):
 
 
 class LeakyReLU(Activation):
-    """Object form of :func:`leaky_relu` with slope ``alpha`` for z <= 0.
-
-    Examples:
-        >>> LeakyReLU(alpha=0.1)(np.array([-1.0]))
-        array([-0.1])
-    """
+    """Object form of :func:`leaky_relu` with slope ``alpha`` for z <= 0."""
 
     name, family = "leaky_relu", "relu"
 
@@ -292,8 +290,8 @@ def get(name: str | Activation) -> Activation:
         ValueError: for an unknown name; the message lists the choices.
 
     Examples:
-        >>> get("tanh"), get("Leaky-ReLU")
-        (Tanh(), LeakyReLU(alpha=0.01))
+        >>> get("tanh"), get("Leaky-ReLU"), LeakyReLU(alpha=0.1)(np.array([-1.0]))
+        (Tanh(), LeakyReLU(alpha=0.01), array([-0.1]))
     """
     if isinstance(name, Activation):
         return name
