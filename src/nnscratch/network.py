@@ -194,6 +194,7 @@ def mlp(
     init: str = "auto",
     seed: int | None = None,
     dtype=np.float64,
+    scale: float = 1.0,
 ) -> Sequential:
     """Build a multi-layer perceptron from a list of layer sizes.
 
@@ -202,6 +203,7 @@ def mlp(
         activation: Activation of the hidden layers.
         output: Activation of the output layer.
         init: Weight initialisation (see ``layers.Dense``).
+        scale: Spread of the ``"normal"`` and ``"uniform"`` inits.
         seed: Seed for all initial weights; one generator feeds every layer.
         dtype: ``np.float64`` (default) or ``np.float32``.
 
@@ -215,7 +217,7 @@ def mlp(
     rng = make_rng(seed)
     acts = [activation] * (len(sizes) - 2) + [output]
     return Sequential(
-        Dense(a, b, act, init=init, rng=rng, dtype=dtype)
+        Dense(a, b, act, init=init, scale=scale, rng=rng, dtype=dtype)
         for a, b, act in zip(sizes[:-1], sizes[1:], acts, strict=True)
     )
 
