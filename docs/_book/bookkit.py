@@ -10,6 +10,7 @@ and the same code runs at build time and under pytest.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 import sys
@@ -34,18 +35,26 @@ class Claim:
     anchor: str | None = None
 
 
-def anchor_id(block: int) -> str:
-    """The id the build puts before the ``block``-th executed python block of a page."""
-    return f"claim-block-{block}"
+def anchor_id(source: str) -> str:
+    """The id the build puts before the code block with this source.
+
+    Named after the block's code, not its position, so it does not matter in
+    which order markdown-exec runs blocks nested in tabs or admonitions.
+    """
+    lines = [line.rstrip() for line in source.strip("\n").split("\n")]
+    return "claim-" + hashlib.sha1("\n".join(lines).encode()).hexdigest()[:10]
 
 
-def _running_block() -> int | None:
-    """Number of the markdown-exec block being executed, read from its code name."""
+def _running_block() -> str | None:
+    """Source of the markdown-exec block being executed, found from its code name."""
+    try:
+        from markdown_exec._internal.formatters.python import _code_blocks
+    except ImportError:  # pragma: no cover - another markdown-exec layout
+        return None
     frame = sys._getframe(1)
     while frame is not None:
-        found = re.match(r"<code block: session [^;]+; n(\d+)", frame.f_code.co_filename)
-        if found:
-            return int(found[1])
+        if frame.f_code.co_filename in _code_blocks:
+            return "\n".join(_code_blocks[frame.f_code.co_filename])
         frame = frame.f_back
     return None
 
@@ -73,8 +82,8 @@ def claim(text: str, *, measured: object, holds: object) -> Claim:
         >>> claim("two plus two is four", measured=2 + 2, holds=2 + 2 == 4).holds
         True
     """
-    block = _running_block()
-    anchor = None if block is None else anchor_id(block)
+    source = _running_block()
+    anchor = None if source is None else anchor_id(source)
     record = Claim(current_page, str(text), str(measured), bool(holds), anchor)
     CLAIMS.append(record)
     if not record.holds:

@@ -120,7 +120,6 @@ def on_page_markdown(markdown, page, config, **kwargs):
     bookkit.current_page = page.file.src_uri
     session = Path(page.file.src_uri).stem
     _sessions().pop(session, None)
-    _counter()[session] = 0  # markdown-exec numbers a session's blocks from 1
     executed = []
     for fence in bookkit.iter_fences(markdown):
         if fence.lang in {"python", "pycon"} and bookkit.executes(fence.attrs):
@@ -157,31 +156,18 @@ def _is_chapter(src_uri: str) -> bool:
     return src_uri.startswith("chapters/") and src_uri.endswith(".md")
 
 
-def _counter() -> dict:
-    try:
-        from markdown_exec._internal.formatters import python as exec_python
-    except ImportError:  # pragma: no cover - older markdown-exec
-        from markdown_exec.formatters import python as exec_python
-    return exec_python._sessions_counter
-
-
 def _anchor_claim_blocks(markdown: str, executed: list) -> str:
     """Put an anchor before each python block that registers a claim.
 
-    markdown-exec runs top-level blocks first and blocks nested in
-    admonitions (exercise solutions) after them; ``bookkit.claim`` reads the
-    running block's number from its code-block name, so number in that order.
+    The id comes from the block's source (``bookkit.anchor_id``); the claims
+    ledger links each claim to the anchor of the block that registered it.
     """
-    python = [f for f in executed if f.lang == "python"]
-    order = [f for f in python if not _indent_of(markdown, f)] + [
-        f for f in python if _indent_of(markdown, f)
-    ]
     lines = markdown.split("\n")
-    inserts = {f.line: n for n, f in enumerate(order, start=1) if "claim(" in f.body}
-    for line in sorted(inserts, reverse=True):
-        indent = _indent_of(markdown, next(f for f in python if f.line == line))
-        anchor = f'{indent}<span id="{bookkit.anchor_id(inserts[line])}"></span>'
-        lines[line - 1 : line - 1] = [anchor, indent.rstrip()]
+    claiming = [f for f in executed if f.lang == "python" and "claim(" in f.body]
+    for fence in sorted(claiming, key=lambda f: f.line, reverse=True):
+        indent = _indent_of(markdown, fence)
+        anchor = f'{indent}<span id="{bookkit.anchor_id(fence.body)}"></span>'
+        lines[fence.line - 1 : fence.line - 1] = [anchor, indent.rstrip()]
     return "\n".join(lines)
 
 
