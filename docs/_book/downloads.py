@@ -44,6 +44,18 @@ def show(value):
 '''
 
 IMPORT_BOOKKIT = re.compile(r"^\s*from bookkit import [^\n]*\n?", re.M)
+WEB_ONLY = (
+    "*The web version of this chapter shows an explorable figure here: a slider "
+    "over data the book computes when it is built. It needs the book's own page "
+    "machinery, so this download leaves it out.*"
+)
+
+
+def _needs_the_site(code: str) -> bool:
+    """Whether a block uses ``bookkit`` helpers beyond ``claim`` and ``figure``."""
+    names = re.findall(r"^\s*from bookkit import ([^\n]*)", code, re.M)
+    used = {n.strip() for group in names for n in group.split(",")}
+    return bool(used - {"claim", "figure"})
 
 
 def pycon_to_code(body: str, script: bool) -> str:
@@ -54,7 +66,7 @@ def pycon_to_code(body: str, script: bool) -> str:
     for example in doctest.DocTestParser().get_examples(body):
         source = example.source.rstrip("\n")
         if script and _is_expression(source):
-            source = f"show({source})"
+            source = f"show({source}\n)"  # the newline keeps a trailing comment inside
         if example.exc_msg is not None:  # the page shows an expected error
             source = "try:\n" + textwrap.indent(source, "    ") + "\nexcept Exception as error:\n"
             source += "    print(type(error).__name__ + ':', error)"
@@ -81,6 +93,9 @@ def cells(markdown: str, script: bool = False) -> list[tuple[str, str]]:
         _add_prose(out, "\n".join(lines[start : fence.line - 1]))
         start = _fence_end(lines, fence) + 1
         code = fence.body if fence.lang == "python" else pycon_to_code(fence.body, script)
+        if _needs_the_site(code):
+            _add_prose(out, WEB_ONLY)
+            continue
         code = IMPORT_BOOKKIT.sub("", code).strip("\n")
         if code:
             out.append(("code", code))
