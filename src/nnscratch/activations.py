@@ -216,7 +216,7 @@ class ReLU(Activation):
     function, prime = staticmethod(relu), staticmethod(relu_prime)
 
     def backward(self, z, grad):
-        return np.where(z > 0, grad, 0.0)  # pass the gradient where the unit was active
+        return grad * (z > 0)  # pass the gradient only where the unit was active
 
 
 class LeakyReLU(Activation):

@@ -154,7 +154,7 @@ class Dense:
         """
         dZ = self.activation.backward(self.Z, grad)  # dL/dZ = dL/dA * f'(Z)
         np.matmul(self.X.mT, dZ, out=self.dW)  # dL/dW = X^T dZ, summed over samples
-        self.db[...] = dZ.sum(axis=-2).reshape(self.b.shape)  # dL/db = sum of dZ rows
+        np.sum(dZ, axis=-2, out=self.db.reshape(dZ.shape[:-2] + (-1,)))  # dL/db = sum of dZ rows
         return dZ @ self.W.mT if input_grad else None  # dL/dX = dZ W^T
 
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:

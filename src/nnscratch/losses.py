@@ -167,7 +167,8 @@ class CategoricalCrossEntropy(Loss):
     def __call__(self, y_pred, y_true) -> float:
         """The mean over samples of ``-sum_k y_k log p_k``."""
         p, y = self._check(y_pred, y_true)
-        return self._mean(-np.sum(y * np.log(p), axis=-1), axis=-1)
+        value = -np.sum(y * np.log(p), axis=(-2, -1)) / p.shape[-2]  # mean over samples
+        return float(value) if np.ndim(value) == 0 else value
 
     def gradient(self, y_pred, y_true) -> np.ndarray:
         """dL/dy_pred = ``-y / p / n``, shape of ``y_pred``."""
