@@ -195,3 +195,16 @@ def test_float32_is_selectable_end_to_end():
     net = mlp([2, 4, 1], "sigmoid", "sigmoid", seed=0, dtype=np.float32)
     net.fit(X, y, "mse", SGD(2.0), epochs=10)
     assert net.predict(X).dtype == np.float32 and net.theta.dtype == np.float32
+
+
+def test_networks_with_dropout_stack_and_unstack():
+    def build(seed):
+        return Sequential([Dense(2, 8, "relu", seed=seed), Dropout(0.25, seed=seed),
+                           Dense(8, 1, "sigmoid", seed=seed + 100)])  # fmt: skip
+
+    together = stack(build(s) for s in (1, 2, 3))
+    X = np.random.default_rng(0).normal(size=(5, 2))
+    assert together.forward(X, training=True).shape == (3, 5, 1)
+    one = together.model(1)
+    assert [type(layer).__name__ for layer in one.layers] == ["Dense", "Dropout", "Dense"]
+    np.testing.assert_array_equal(one.predict(X), build(2).predict(X))  # eval mode: no dropout

@@ -180,7 +180,10 @@ class Sequential:
         if self.n_models is None:
             raise ValueError("model(j) needs a stacked network; this one holds one model")
         return Sequential(
-            Dense.from_weights(layer.W[j], layer.b[j, 0], layer.activation) for layer in self.layers
+            Dense.from_weights(layer.W[j], layer.b[j, 0], layer.activation)
+            if isinstance(layer, Dense)
+            else Dropout(layer.rate, rng=layer.rng)
+            for layer in self.layers
         )
 
     def __repr__(self) -> str:
@@ -228,7 +231,9 @@ def stack(networks) -> Sequential:
     Each ``W (n_in, n_out)`` becomes ``W (m, n_in, n_out)`` and each ``b``
     becomes ``(m, 1, n_out)``; matrix products broadcast over the leading
     axis, so one forward pass runs all ``m`` models at once, each exactly as
-    it would alone.
+    it would alone. (A ``Dropout`` layer is shared: it draws the masks of all
+    models from the first network's generator, so with dropout the models are
+    not bit-identical to training each alone.)
 
     Examples:
         >>> nets = [mlp([2, 4, 1], "sigmoid", "sigmoid", seed=s) for s in range(3)]
@@ -244,8 +249,9 @@ def stack(networks) -> Sequential:
         raise ValueError("networks must all have the same layers and sizes")
     layers = []
     for group in zip(*(net.layers for net in networks), strict=True):
-        if not isinstance(group[0], Dense):
-            raise ValueError("stack supports networks of Dense layers only")
+        if isinstance(group[0], Dropout):
+            layers.append(Dropout(group[0].rate, rng=group[0].rng))
+            continue
         W = np.stack([layer.W for layer in group])
         b = np.stack([layer.b[None, :] for layer in group])
         layers.append(Dense.from_weights(W, b, group[0].activation))
