@@ -9,16 +9,16 @@ on a search that finds nothing.
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from check_site import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--allow-file-access-from-files"]  # fmt: skip
+# the same browser, with the same flags, as the site check; file access on top
+ARGS = [*CHROMIUM_ARGS, "--allow-file-access-from-files"]
 
 
 def main() -> int:
@@ -31,8 +31,7 @@ def main() -> int:
         return 1
     problems, outside = [], []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=os.environ.get("CHROMIUM", "/usr/bin/chromium"),
-                                    args=ARGS)  # fmt: skip
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page()
         page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
         page.on("pageerror", lambda e: problems.append(f"page error: {e}"))

@@ -145,7 +145,9 @@ class Fence:
     lang: str
     attrs: dict
     body: str
-    line: int
+    line: int  # 1-based line of the opening fence
+    indent: str = ""  # the whitespace before the opening fence
+    end: int = 0  # 1-based line of the closing fence
 
 
 def iter_fences(text: str):
@@ -166,8 +168,15 @@ def iter_fences(text: str):
                 break
             body.append(lines[j][len(indent) :])
             j += 1
-        yield Fence(m["lang"], parse_attrs(m["attrs"]), "\n".join(body), i + 1)
+        yield Fence(m["lang"], parse_attrs(m["attrs"]), "\n".join(body), i + 1, indent, j + 1)
         i = j + 1
+
+
+def prompts(fence: Fence) -> int:
+    """How many ``>>>`` examples a ``pycon`` block checks (0 for other blocks)."""
+    if fence.lang != "pycon":
+        return 0
+    return sum(line.lstrip().startswith(">>>") for line in fence.body.split("\n"))
 
 
 def page_files(docs_dir: Path = DOCS_DIR) -> list[Path]:
@@ -194,9 +203,7 @@ def book_stats(docs_dir: Path = DOCS_DIR) -> dict[str, int]:
             stats["executed"] += 1
             if fence.lang == "pycon":
                 stats["pycon"] += 1
-                stats["examples"] += sum(
-                    line.lstrip().startswith(">>>") for line in fence.body.split("\n")
-                )
+                stats["examples"] += prompts(fence)
             else:
                 stats["claims"] += len(re.findall(r"\bclaim\(", fence.body))
                 stats["figures"] += len(re.findall(r"\bfigure\(", fence.body))

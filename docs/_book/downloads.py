@@ -91,7 +91,7 @@ def cells(markdown: str, script: bool = False) -> list[tuple[str, str]]:
         if not (fence.lang in {"python", "pycon"} and bookkit.executes(fence.attrs)):
             continue  # an illustration: it stays in the prose
         _add_prose(out, "\n".join(lines[start : fence.line - 1]))
-        start = _fence_end(lines, fence) + 1
+        start = fence.end  # the line after the closing fence (0-based)
         code = fence.body if fence.lang == "python" else pycon_to_code(fence.body, script)
         if _needs_the_site(code):
             _add_prose(out, WEB_ONLY)
@@ -101,16 +101,6 @@ def cells(markdown: str, script: bool = False) -> list[tuple[str, str]]:
             out.append(("code", code))
     _add_prose(out, "\n".join(lines[start:]))
     return out
-
-
-def _fence_end(lines: list[str], fence) -> int:
-    """Index (0-based) of the line that closes ``fence``."""
-    marker = re.match(r"`{3,}|~{3,}", lines[fence.line - 1].strip())[0]
-    for j in range(fence.line, len(lines)):
-        stripped = lines[j].strip()
-        if stripped.startswith(marker) and set(stripped) == {marker[0]}:
-            return j
-    return len(lines) - 1
 
 
 AUTOREF = re.compile(r"\[([^\]]+)\]\[[\w.]+\]")  # [Dense][nnscratch.layers.Dense]

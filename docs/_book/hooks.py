@@ -165,15 +165,10 @@ def _anchor_claim_blocks(markdown: str, executed: list) -> str:
     lines = markdown.split("\n")
     claiming = [f for f in executed if f.lang == "python" and "claim(" in f.body]
     for fence in sorted(claiming, key=lambda f: f.line, reverse=True):
-        indent = _indent_of(markdown, fence)
+        indent = fence.indent
         anchor = f'{indent}<span id="{bookkit.anchor_id(fence.body)}"></span>'
         lines[fence.line - 1 : fence.line - 1] = [anchor, indent.rstrip()]
     return "\n".join(lines)
-
-
-def _indent_of(markdown: str, fence) -> str:
-    line = markdown.split("\n")[fence.line - 1]
-    return line[: len(line) - len(line.lstrip())]
 
 
 def _add_downloads(markdown: str, stem: str) -> str:
@@ -196,12 +191,7 @@ def _provenance_html(src_uri: str) -> str:
     import nnscratch
 
     executed = _state.get("executed", {}).get(src_uri, [])
-    checked = sum(
-        line.lstrip().startswith(">>>")
-        for fence in executed
-        if fence.lang == "pycon"
-        for line in fence.body.split("\n")
-    )
+    checked = sum(bookkit.prompts(fence) for fence in executed)
     claims = sum(c.page == src_uri for c in bookkit.CLAIMS)
     seconds = time.perf_counter() - _state.get("started", {}).get(src_uri, time.perf_counter())
     return (
