@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-DOCS_DIR = Path(__file__).resolve().parent.parent
+DOCS_DIR = Path(__file__).resolve().parents[2]
 """The ``docs/`` folder."""
 
 current_page: str | None = None
