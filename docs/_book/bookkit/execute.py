@@ -271,16 +271,23 @@ class PageRun:
 
     @contextlib.contextmanager
     def _capture(self, line: int):
-        """Capture stdout; report every warning that escapes as a problem at ``line``."""
+        """Capture stdout; report every warning that escapes as a problem at ``line``.
+
+        A deprecation inside a library, which Python itself would not show, is
+        reported only when it points at the page's code or at ``nnscratch``.
+        """
         buffer = io.StringIO()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             with contextlib.redirect_stdout(buffer):
                 yield buffer
         for w in caught:
-            self._problem(
-                line, f"{w.category.__name__}: {w.message} ({Path(w.filename).name}:{w.lineno})"
-            )
+            if issubclass(w.category, DeprecationWarning | PendingDeprecationWarning) and not (
+                w.filename == self.filename or "nnscratch" in Path(w.filename).parts
+            ):
+                continue
+            where = f"{Path(w.filename).name}:{w.lineno}"
+            self._problem(line, f"{w.category.__name__}: {w.message} ({where})")
 
     def _compile(self, code: str, first_line: int, mode: str):
         # padding with newlines makes tracebacks show the page's own line numbers

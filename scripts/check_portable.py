@@ -1,0 +1,355 @@
+"""Build the book strictly under a matrix of floating-point environments.
+
+A number that changes when the last bits of the arithmetic change is not a
+fact about the experiment. This script builds the whole book (or, with
+``--pages``, runs only some pages) in each environment below and fails if
+any of them has a warning: a printed value that differs from the text, a
+claim that does not hold, a block that raises.
+
+- ``native``: the BLAS kernel and the NumPy SIMD loops this CPU gets
+  (``OPENBLAS_CORETYPE`` unset, whatever the caller's environment says);
+- ``openblas-<Kernel>``: OpenBLAS forced to another kernel (x86: Haswell,
+  SkylakeX where the CPU has AVX-512, and the generic Prescott; arm64: the
+  generic ARMV8), where NumPy uses OpenBLAS;
+- ``numpy-no-<simd>``: NumPy with its widest SIMD dispatch disabled
+  (``NPY_DISABLE_CPU_FEATURES``: AVX-512 where the CPU has it, else AVX2);
+- ``oldest``: the oldest NumPy and matplotlib that ``pyproject.toml`` allows,
+  everything else as locked, in an environment set up here;
+- ``newest``: the newest release of every package the constraints allow
+  (needs PyPI; ``--no-newest`` leaves it out).
+
+It prints one line per environment with its time and what broke, and writes
+each build's log to ``build/portable/<environment>/build.log``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+import tomllib
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "build" / "portable"
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+@dataclass
+class Environment:
+    name: str
+    set: dict[str, str] = field(default_factory=dict)
+    python: Path = VENV_PYTHON
+    setup: str | None = None  # "oldest" or "newest": an environment built here
+    note: str = ""
+
+
+def _probe(python: Path, code: str, env: dict[str, str] | None = None) -> str:
+    result = subprocess.run(
+        [str(python), "-c", code],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def _cpu_flags() -> set[str]:
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return set()
+    found = re.search(r"^flags\s*:(.*)$", text, re.M)
+    return set(found[1].split()) if found else set()
+
+
+def _numpy_uses_openblas() -> bool:
+    code = (
+        "import numpy, threadpoolctl\n"
+        "print(any(i.get('internal_api') == 'openblas' for i in threadpoolctl.threadpool_info()))"
+    )
+    return _probe(VENV_PYTHON, code) == "True"
+
+
+def _simd_found(python: Path) -> list[str]:
+    code = (
+        "import numpy\nprint(' '.join(numpy.show_config(mode='dicts')['SIMD Extensions']['found']))"
+    )
+    return _probe(python, code).split()
+
+
+def _disable_widest(found: list[str], avx512: bool) -> tuple[str, list[str]]:
+    """The NumPy dispatch targets to disable: those that need AVX-512 (or AVX2)."""
+    if avx512:
+        widest = [t for t in found if "AVX512" in t or t in {"X86_V4"}]
+        return "avx512", widest
+    widest = [t for t in found if "AVX512" in t or t in {"X86_V4", "X86_V3", "AVX2", "FMA3"}]
+    return "avx2", widest
+
+
+def environments(with_newest: bool) -> list[Environment]:
+    """The matrix for this machine."""
+    machine = platform.machine().lower()
+    envs = [Environment("native", note="this CPU's own kernels")]
+    if _numpy_uses_openblas():
+        if machine in {"x86_64", "amd64"}:
+            kernels = ["Haswell"]
+            if "avx512f" in _cpu_flags():
+                kernels.append("SkylakeX")
+            kernels.append("Prescott")
+        else:
+            kernels = ["ARMV8"]
+        envs += [Environment(f"openblas-{k}", {"OPENBLAS_CORETYPE": k}) for k in kernels]
+    found = _simd_found(VENV_PYTHON)
+    label, widest = _disable_widest(found, "avx512f" in _cpu_flags())
+    if widest:
+        envs.append(
+            Environment(f"numpy-no-{label}", {"NPY_DISABLE_CPU_FEATURES": ",".join(widest)})
+        )
+    elif found:  # arm64 and others: the widest target found
+        envs.append(
+            Environment(f"numpy-no-{found[-1].lower()}", {"NPY_DISABLE_CPU_FEATURES": found[-1]})
+        )
+    envs.append(Environment("oldest", setup="oldest", note="oldest NumPy and matplotlib allowed"))
+    if with_newest:
+        envs.append(Environment("newest", setup="newest", note="newest releases allowed"))
+    return envs
+
+
+# --- the environments set up here ------------------------------------------------
+
+
+def _uv() -> str:
+    return str(ROOT / ".venv" / "bin" / "uv")
+
+
+def _lowest_direct() -> list[str]:
+    """``numpy==...`` and ``matplotlib==...``: the oldest releases pyproject.toml allows."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [d for d in project["dependencies"] if re.match(r"(numpy|matplotlib)\b", d)]
+    result = subprocess.run(
+        [
+            _uv(),
+            "pip",
+            "compile",
+            "-",
+            "--resolution",
+            "lowest-direct",
+            "--quiet",
+            "--python",
+            str(VENV_PYTHON),
+            "--no-header",
+            "--no-annotate",
+        ],
+        input="\n".join(wanted),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [
+        line.strip()
+        for line in result.stdout.splitlines()
+        if re.match(r"(numpy|matplotlib)==", line.strip())
+    ]
+
+
+def set_up(env: Environment) -> str:
+    """Create (or reuse) the environment's virtualenv; returns what it pins."""
+    folder = OUT / env.name / "venv"
+    python = folder / "bin" / "python"
+    stamp = folder / ".installed"
+    lock = (ROOT / "uv.lock").read_bytes()
+    pins = _lowest_direct() if env.setup == "oldest" else []
+    marker = lock + "\n".join(pins).encode() + env.setup.encode()
+    if env.setup == "newest" or not stamp.exists() or stamp.read_bytes() != marker:
+        if not python.exists():
+            subprocess.run(
+                [_uv(), "venv", "--quiet", "--python", str(VENV_PYTHON.resolve()), str(folder)],
+                check=True,
+            )
+        requirements = OUT / env.name / "requirements.txt"
+        exported = subprocess.run(
+            [
+                _uv(),
+                "export",
+                "--frozen",
+                "--all-groups",
+                "--all-extras",
+                "--no-hashes",
+                "--no-emit-workspace",
+                "--quiet",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        if env.setup == "newest":  # the same packages, unpinned
+            exported = "\n".join(
+                re.split(r"[=;\s]", line, maxsplit=1)[0]
+                for line in exported.splitlines()
+                if line and not line.startswith(("#", " ", "-"))
+            )
+        requirements.write_text(exported)
+        overrides = OUT / env.name / "overrides.txt"
+        overrides.write_text("\n".join(pins) + "\n")
+        command = [
+            _uv(),
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(python),
+            "-r",
+            str(requirements),
+            "--overrides",
+            str(overrides),
+            "-e",
+            str(ROOT),
+            "-e",
+            str(ROOT / "docs" / "_book"),
+        ]
+        if env.setup == "newest":
+            command += ["--upgrade", "--resolution", "highest"]
+        subprocess.run(command, check=True, env={**os.environ, "UV_PYTHON_DOWNLOADS": "never"})
+        stamp.write_bytes(marker)
+    env.python = python
+    code = (
+        "import numpy, matplotlib\n"
+        "print(f'NumPy {numpy.__version__}, matplotlib {matplotlib.__version__}')"
+    )
+    return _probe(python, code)
+
+
+# --- building --------------------------------------------------------------------
+
+
+PROBLEM = re.compile(
+    r"^(?:WARNING\s+-\s+|\s+)(?P<page>[\w./-]+\.md):(?P<line>\d+): (?P<message>.*)$", re.M
+)
+
+
+def summary(log: str) -> str:
+    """What broke, in a line: printed values that differ, claims that fail, the rest."""
+    problems = PROBLEM.findall(log)
+    if not problems:
+        return ""
+    differ = sorted({f"{page}:{line}" for page, line, m in problems if "pycon output differs" in m})
+    claims = re.findall(r"claim does not hold: '([^']*)'", log)
+    other = [
+        m
+        for _, _, m in problems
+        if "pycon output differs" not in m
+        and not m.startswith("python block raised AssertionError")
+    ]
+    parts = []
+    if differ:
+        parts.append(f"{len(differ)} printed value(s) differ at {', '.join(differ)}")
+    if claims:
+        parts.append(f"{len(claims)} claim(s) fail: " + "; ".join(f"'{c}'" for c in claims))
+    if other:
+        parts.append(f"{len(other)} other: {other[0][:120]}")
+    return "; ".join(parts)
+
+
+def build(env: Environment, pages: list[str]) -> tuple[bool, float, str]:
+    folder = OUT / env.name
+    folder.mkdir(parents=True, exist_ok=True)
+    run_env = {**os.environ, **env.set, "NO_MKDOCS_2_WARNING": "1", "MPLBACKEND": "Agg"}
+    if "OPENBLAS_CORETYPE" not in env.set:
+        run_env.pop("OPENBLAS_CORETYPE", None)  # the native run ignores a machine-wide setting
+    bindir = str(env.python.parent)
+    run_env["PATH"] = bindir + os.pathsep + run_env.get("PATH", "")
+    if pages:
+        command = [str(env.python), "-m", "bookkit", "run", *pages]
+    else:
+        site = folder / "site"
+        command = [str(env.python), "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(site)]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=run_env, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    log = result.stdout + result.stderr
+    (folder / "build.log").write_text(log)
+    broke = summary(log)
+    if result.returncode and not broke:
+        broke = log.strip().splitlines()[-1] if log.strip() else f"exit {result.returncode}"
+    return result.returncode == 0 and not broke, seconds, broke
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--pages",
+        default="",
+        help="run only these pages (chapter numbers or paths, comma-separated) "
+        "with `python -m bookkit run`, not the whole strict build",
+    )
+    parser.add_argument("--only", default="", help="only these environments (comma-separated)")
+    parser.add_argument("--no-newest", action="store_true", help="leave out the newest releases")
+    parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
+    args = parser.parse_args()
+
+    pages = []
+    for part in filter(None, (p.strip() for p in args.pages.split(","))):
+        if part.isdigit():
+            found = sorted((ROOT / "docs" / "chapters").glob(f"{int(part):02d}-*.md"))
+            if not found:
+                parser.error(f"--pages: no chapter numbered {part}")
+            pages.append(str(found[0].relative_to(ROOT)))
+        else:
+            pages.append(part)
+    envs = environments(with_newest=not args.no_newest)
+    if args.only:
+        chosen = {name.strip() for name in args.only.split(",")}
+        unknown = chosen - {e.name for e in envs}
+        if unknown:
+            parser.error(
+                f"--only: unknown environment(s) {sorted(unknown)}; "
+                f"this machine has {[e.name for e in envs]}"
+            )
+        envs = [e for e in envs if e.name in chosen]
+
+    print(
+        f"check-portable: {len(envs)} environments on {platform.machine()}, "
+        f"{'pages ' + ', '.join(pages) if pages else 'strict build of the whole book'}"
+    )
+    versions = {}
+    for env in envs:
+        if env.setup:
+            started = time.perf_counter()
+            versions[env.name] = set_up(env)
+            print(
+                f"  set up {env.name}: {versions[env.name]} "
+                f"({time.perf_counter() - started:.0f} s)",
+                flush=True,
+            )
+
+    def one(env: Environment):
+        return env, *build(env, pages)
+
+    failed = 0
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        for env, ok, seconds, broke in pool.map(one, envs):
+            what = "; ".join(f"{k}={v}" for k, v in env.set.items()) or versions.get(
+                env.name, env.note
+            )
+            status = "ok" if ok else f"BROKE: {broke}"
+            print(f"  {env.name:<22} {seconds:6.1f} s  {status}   [{what}]", flush=True)
+            failed += not ok
+    print(
+        f"check-portable: {len(envs) - failed} of {len(envs)} environments passed "
+        f"in {time.perf_counter() - started:.0f} s; logs in {OUT.relative_to(ROOT)}/"
+    )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
