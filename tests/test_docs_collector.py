@@ -1,8 +1,8 @@
-"""The page collector (docs/conftest.py) runs what markdown-exec runs, and fails.
+"""The page tests (docs/conftest.py, bookkit.pytest_plugin) run what the build runs, and fail.
 
-Some collectors silently skip fences that carry attributes such as
-``exec="on" session="x"``; these tests run pytest on small pages, with the
-book's own conftest, and check that broken blocks and wrong outputs fail.
+These tests run pytest on small pages, with the book's own conftest, and
+check that broken blocks, wrong outputs and false claims fail, each named by
+its page and line, and that fences the build does not run are not run.
 """
 
 from __future__ import annotations
@@ -74,7 +74,8 @@ PAGES = {
 
         ```python exec="on" session="claim"
         from bookkit import claim
-        claim("the moon is made of cheese", measured="0 of 3 moons", holds=False)
+        from bookkit import equals
+        claim("the moon is made of cheese", 0, equals(3))
         ```
     """,
 }
@@ -82,9 +83,8 @@ PAGES = {
 
 def run_pytest(tmp_path: Path) -> str:
     docs = tmp_path / "docs"
-    (docs / "_book").mkdir(parents=True)
+    docs.mkdir()
     shutil.copy(DOCS / "conftest.py", docs / "conftest.py")
-    shutil.copy(DOCS / "_book" / "bookkit.py", docs / "_book" / "bookkit.py")
     for name, text in PAGES.items():
         (docs / name).write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
@@ -99,17 +99,18 @@ def run_pytest(tmp_path: Path) -> str:
 def test_collector_runs_executed_blocks_and_fails_broken_ones(tmp_path):
     out = run_pytest(tmp_path)
     summary = out.strip().splitlines()[-1]
-    assert "4 failed, 3 passed" in summary, out
+    assert "4 failed, 2 passed" in summary, out
     # A raising block fails with its page and line.
-    assert "FAILED docs/broken.md::line:5,column:1" in out, out
+    assert "FAILED docs/broken.md" in out, out
+    assert "broken.md:5: python block raised ValueError" in out, out
     assert "this block is broken" in out, out
     # A wrong pycon expectation fails, showing both outputs.
-    assert "FAILED docs/wrong.md::line:4,column:1" in out, out
+    assert "wrong.md:4: pycon output differs from the text" in out, out
     assert "Expected:\n    3\nGot:\n    2" in out, out
     # Blocks inside a collapsible solution run.
     assert "FAILED docs/solution.md" in out, out
     assert "solution inside a collapsible block ran" in out, out
     # A claim that does not hold fails with its text.
-    assert "claim does not hold on claim.md: 'the moon is made of cheese'" in out, out
+    assert "claim does not hold: 'the moon is made of cheese'" in out, out
     # Fences without exec="on" are not run.
-    assert "ignored.md" not in out, out
+    assert "FAILED docs/ignored.md" not in out, out

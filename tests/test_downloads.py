@@ -1,73 +1,194 @@
-"""Every chapter's downloadable notebook and script run top to bottom on their own."""
+"""Every chapter's notebook runs in a real Jupyter kernel, and its script runs on its own.
+
+The notebooks are the ones the build published (``$BOOK_REFERENCE_SITE``, set
+by ``scripts/test``), or, without a build, made here from the page and its
+run the same way.
+"""
 
 from __future__ import annotations
 
-import json
+import ast
 import os
+import re
 import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
+import nbformat
 import pytest
+from bookkit import downloads
+from bookkit.execute import PageRun
+from bookkit.stats import split_front_matter
+from jupyter_client.manager import KernelManager
+from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "docs" / "_book"))
-
-import downloads  # noqa: E402
-
 CHAPTERS = sorted((ROOT / "docs" / "chapters").glob("*.md"))
 SITE = os.environ.get("BOOK_REFERENCE_SITE")
+SITE_URL = "https://book.example/"
 
 
-def notebook_of(chapter: Path) -> str:
-    """The notebook the build published, or (without a build) the same conversion."""
-    built = Path(SITE or "-") / "downloads" / f"{chapter.stem}.ipynb"
+def run_of(path: Path) -> PageRun:
+    _, body, offset = split_front_matter(path.read_text(encoding="utf-8"))
+    page = path.relative_to(ROOT / "docs").as_posix()
+    return PageRun(page, body, path, offset=offset).run()
+
+
+def published(path: Path, ext: str) -> str:
+    """The chapter's download as the build published it, or made here the same way."""
+    built = Path(SITE or "-") / "downloads" / f"{path.stem}.{ext}"
     if built.is_file():
         return built.read_text(encoding="utf-8")
-    return downloads.notebook(chapter.read_text(encoding="utf-8"))
+    source, run = path.read_text(encoding="utf-8"), run_of(path)
+    if ext == "ipynb":
+        return downloads.notebook(source, run, page_url=SITE_URL, site_url=SITE_URL)
+    return downloads.script(source, run, title=path.stem, page_url=SITE_URL, site_url=SITE_URL)
 
 
-def run_fresh(code: str, cwd: Path) -> subprocess.CompletedProcess:
-    """Run code in a new interpreter: a fresh namespace, nothing of the book imported."""
+def execute(nb, cwd: Path) -> None:
+    """Run a notebook top to bottom in a fresh IPython kernel (local sockets, not TCP)."""
+    km = KernelManager(kernel_name="python3", transport="ipc")
+    km.connection_file = str(cwd / "kernel.json")
+    env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
+    NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(cwd)}}).execute(
+        env=env
+    )
+
+
+def shows_an_image(cell) -> bool:
+    return any("image/png" in out.get("data", {}) for out in cell.get("outputs", []))
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
+def test_chapter_notebook_runs_in_a_kernel_and_shows_its_figures(chapter, tmp_path):
+    nb = nbformat.reads(published(chapter, "ipynb"), as_version=4)
+    nbformat.validate(nb)  # nbformat 4.5: every cell has an id
+    assert (nb.nbformat, nb.nbformat_minor) == (4, 5)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert "find_spec(\"nnscratch\")" in code[0].source  # the install cell comes first
+    text = "\n".join(c.source for c in nb.cells)
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert "claim(" not in text and "from bookkit" not in text, "checks stay out"
+    assert 'exec="on"' not in prose and not re.search(r"^\s*(!!!|\?\?\?)", prose, re.M)
+    assert not re.search(r"\]\((?!https?://|#)[^)]*\.md", text), "links point at the book"
+    execute(nb, tmp_path)
+    figure_cells = [c for c in code[2:] if re.search(r"\bfigure\(", c.source)]
+    assert figure_cells, "every chapter has figures"
+    assert all(shows_an_image(c) for c in figure_cells), "a figure cell shows no image"
+    assert list(tmp_path.glob("*.png")) == [], "a notebook saves no files"
+
+
+class _Unshow(ast.NodeTransformer):
+    """Read the script's ``show(x)`` as the prompt's ``x``."""
+
+    def visit_Call(self, node):  # noqa: N802 - the ast module's name
+        self.generic_visit(node)
+        if getattr(node.func, "id", None) == "show" and len(node.args) == 1:
+            return node.args[0]
+        return node
+
+
+def statements(code: str) -> list[str]:
+    """The statements of code, with the script's show(x) read as x."""
+    return [ast.dump(_Unshow().visit(node)) for node in ast.parse(code).body]
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
+def test_chapter_script_has_the_notebooks_code(chapter):
+    nb = nbformat.reads(published(chapter, "ipynb"), as_version=4)
+    cells = [c.source for c in nb.cells if c.cell_type == "code"][2:]  # after install, figure
+    script = published(chapter, "py")
+    body = script.split('        print(repr(value))\n', 1)[1]  # after the script's prelude
+    assert statements(body) == statements("\n\n".join(cells))
+
+
+@pytest.mark.parametrize("name", ["sample", "02-the-neuron"])
+def test_a_script_prints_the_values_and_saves_figures_in_a_folder_of_its_own(name, tmp_path):
+    page = ROOT / "docs" / (f"chapters/{name}.md" if name[0].isdigit() else f"{name}.md")
+    script = tmp_path / f"{name}.py"
+    script.write_text(published(page, "py"), encoding="utf-8")
+    work = tmp_path / "elsewhere"
+    work.mkdir()
     env = {**os.environ, "MPLBACKEND": "Agg", "PYTHONPATH": ""}
-    return subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True,
-                          text=True, env=env, timeout=600)  # fmt: skip
-
-
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
-def test_chapter_notebook_runs_top_to_bottom(chapter, tmp_path):
-    book = json.loads(notebook_of(chapter))
-    assert book["nbformat"] == 4
-    assert any(c["cell_type"] == "markdown" for c in book["cells"])
-    result = run_fresh(downloads.code_of_notebook(json.dumps(book)), tmp_path)
-    assert result.returncode == 0, f"{chapter.name}:\n{result.stderr[-3000:]}"
-    assert "claim does not hold" not in result.stdout
-
-
-@pytest.mark.parametrize("chapter", CHAPTERS, ids=[c.stem for c in CHAPTERS])
-def test_chapter_script_compiles(chapter):
-    text = downloads.script(chapter.read_text(encoding="utf-8"), chapter.stem)
-    compile(text, f"{chapter.stem}.py", "exec")
-
-
-def test_conversion_keeps_prose_code_and_hidden_checks(tmp_path):
-    page = (ROOT / "docs" / "sample.md").read_text(encoding="utf-8")
-    cells = downloads.cells(page)
-    code = "\n".join(text for kind, text in cells if kind == "code")
-    prose = "\n".join(text for kind, text in cells if kind == "markdown")
-    assert "claim(" in code and "from bookkit" not in code  # hidden checks kept
-    assert ">>>" not in code and "sigmoid(z).round(3)" in code  # prompts stripped
-    assert "## A checked result" in prose and '```python exec="on"' not in prose
-    assert "[nnscratch." not in prose  # API links become plain text
-    script = downloads.script(page, "Sample page")
-    result = run_fresh(script, tmp_path)
+    result = subprocess.run([sys.executable, str(script)], cwd=work, capture_output=True,
+                            text=True, env=env, timeout=600)  # fmt: skip
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "array([0.119, 0.5  , 0.881])" in result.stdout  # the prompt's repr
-    assert "claim holds: a single perceptron never learns XOR" in result.stdout
+    figures = sorted((tmp_path / f"{name}-figures").glob("*.png"))
+    assert figures and f"figure saved: {figures[0]}" in result.stdout
+    assert list(work.iterdir()) == [], "the script writes nothing where it is run"
+    if name == "sample":
+        assert "array([0.119, 0.5  , 0.881])" in result.stdout  # the prompt's repr
 
 
-def test_a_failing_claim_fails_the_notebook(tmp_path):
-    block = 'claim("one is two", measured=1, holds=1 == 2)'
-    page = f'# T\n\n```python exec="on" session="t"\n{block}\n```\n'
-    result = run_fresh(downloads.code_of_notebook(downloads.notebook(page)), tmp_path)
-    assert result.returncode != 0 and "claim does not hold: one is two" in result.stderr
+PAGE = """\
+---
+description: a page
+---
+
+# 1. A page
+
+See [chapter 2](02-two.md#part) and [Dense][nnscratch.layers.Dense].
+{: .lead }
+
+```python exec="on" source="above"
+import numpy as np
+x = np.arange(3)
+```
+
+```python exec="on"
+from bookkit import claim, equals
+hidden_only = int(x.sum())
+claim("the sum is three", hidden_only, equals(3))
+```
+
+```python exec="on"
+from bookkit import claim, equals
+needed_later = 7
+claim("seven is seven", needed_later, equals(7))
+```
+
+!!! note "A note"
+
+    The sum is {{ x.sum() }}.
+
+=== "One tab"
+
+    ```pycon exec="on"
+    >>> y = x + 1
+    >>> y.tolist()
+    [1, 2, 3]
+    >>> needed_later
+    7
+    ```
+"""
+
+
+def test_conversion_of_prose_checks_and_prompts():
+    run = PageRun("chapters/01-a.md", split_front_matter(PAGE)[1]).run()
+    assert run.problems == []
+    cells = downloads.cells(PAGE, run, site_url=SITE_URL)
+    kinds = [kind for kind, _ in cells]
+    code = [text for kind, text in cells if kind == "code"]
+    prose = "\n".join(text for kind, text in cells if kind == "markdown")
+    assert "[chapter 2](https://book.example/chapters/02-two/#part)" in prose
+    assert "[Dense](https://book.example/api/layers/#nnscratch.layers.Dense)" in prose
+    assert "{: .lead }" not in prose and "> **A note**" in prose and "> The sum is 3." in prose
+    assert "**One tab**" in prose and "===" not in prose
+    assert "hidden_only" not in "\n".join(code), "a block that only checks is left out"
+    assert "needed_later = 7" in code[1] and "claim(" not in code[1], "kept, without its check"
+    assert code[2:] == ["y = x + 1\ny.tolist()", "needed_later"], "a cell per value shown"
+    assert kinds[0] == "markdown"
+
+
+def test_a_widget_block_becomes_a_note():
+    page = textwrap.dedent("""\
+        # W
+
+        ```python exec="on" html="1"
+        from bookkit import scrubber
+        ```
+        """)
+    run = PageRun("w.md", page).run()
+    cells = downloads.cells(page, run)
+    assert cells == [("markdown", "# W\n\n" + downloads.WEB_ONLY)]

@@ -24,17 +24,17 @@ ROOT = Path(__file__).resolve().parents[3]
 """The repository."""
 
 
-def _hash_files(paths) -> str:
+def _hash_files(paths, base: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(paths):
-        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0")
+        digest.update(path.relative_to(base).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
 def package_hash(root: Path = ROOT) -> str:
     """A hash of the ``nnscratch`` package's source (every ``.py`` file)."""
-    return _hash_files((root / "src" / "nnscratch").rglob("*.py"))
+    return _hash_files((root / "src" / "nnscratch").rglob("*.py"), root)
 
 
 def environment() -> dict[str, str]:
@@ -59,7 +59,7 @@ class ExecutionCache:
         self._base = json.dumps(
             {
                 "package": package_hash(root),
-                "machinery": _hash_files(machinery.glob("*.py")),
+                "machinery": _hash_files(machinery.glob("*.py"), machinery),
                 "lock": hashlib.sha256(lock.read_bytes()).hexdigest() if lock.exists() else "",
                 "environment": environment(),
             },

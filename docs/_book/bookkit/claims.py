@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextvars
 import math
+import statistics
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,8 +126,8 @@ def between(low: float, high: float) -> Check:
 # --- intervals -----------------------------------------------------------------
 
 
-def wilson(successes: int, trials: int, z: float = 1.959964) -> tuple[float, float]:
-    """The Wilson score interval of a proportion (95% for the default ``z``).
+def wilson(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (95% by default).
 
     Unlike ``p ± z·sqrt(p(1-p)/n)``, it stays inside [0, 1] and is honest at
     0 or n successes, where a rate over seeds often sits.
@@ -141,6 +142,7 @@ def wilson(successes: int, trials: int, z: float = 1.959964) -> tuple[float, flo
         raise ValueError(f"trials must be a positive integer, got {trials}")
     if not 0 <= successes <= trials:
         raise ValueError(f"successes must be between 0 and trials ({trials}), got {successes}")
+    z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
     p = successes / trials
     centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
     half = z / (1 + z * z / trials) * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2))
@@ -148,7 +150,8 @@ def wilson(successes: int, trials: int, z: float = 1.959964) -> tuple[float, flo
 
 
 def _percent(x: float) -> str:
-    return f"{100 * x:.0f}%" if 100 * x >= 1 or x == 0 else f"{100 * x:.1f}%"
+    """A proportion as a percentage: one decimal below 10%, none above."""
+    return f"{100 * x:.1f}%" if 0 < x < 0.1 else f"{100 * x:.0f}%"
 
 
 # --- the record ----------------------------------------------------------------

@@ -145,10 +145,9 @@ class _Prose:
                 title = m["title"] if m["title"] is not None else ""
                 if pattern is ADMONITION and not title:
                     title = m["type"].capitalize()
-                out = self._prefix() + f"**{title}**"
                 self.blocks.append(len(m["indent"]) + 4)
                 self.quoted.append(quoted)
-                return out
+                return self._prefix() + f"**{title}**"
         if ATTR_LINE.match(text):
             return None
         text = text[self.blocks[-1] :] if self.blocks else text
@@ -211,7 +210,7 @@ def _pycon_cells(body: str, script: bool) -> list[str]:
     for example in examples(body):
         source = example.source.rstrip("\n")
         if script and _is_expression(source):
-            source = f"show({source}\n)"  # the newline keeps a trailing comment inside
+            source = f"show(({source}\n))"  # a tuple stays one value; a comment stays inside
         if example.exc_msg is not None:  # the page shows an expected error
             source = "try:\n" + textwrap.indent(source, "    ") + "\nexcept Exception as error:\n"
             source += "    print(type(error).__name__ + ':', error)"
