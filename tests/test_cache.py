@@ -91,12 +91,20 @@ def probe_config(tmp_path: Path):
     return load_config(str(tmp_path / "mkdocs.yml"))
 
 
-def test_the_build_never_uses_the_cache_and_serving_does(tmp_path):
+def test_the_build_never_reads_the_cache_and_serving_does(tmp_path, monkeypatch):
+    monkeypatch.delenv("BOOK_REUSE_RUNS", raising=False)
     config = probe_config(tmp_path)
     plugin = config.plugins["bookkit"]
     plugin.on_startup(command="build", dirty=False)
     plugin.on_config(config)
-    assert plugin.book.cache is None
+    assert plugin.book.cache.read is False
     plugin.on_startup(command="serve", dirty=False)
     plugin.on_config(config)
-    assert isinstance(plugin.book.cache, ExecutionCache)
+    assert plugin.book.cache.read is True
+
+
+def test_a_cache_that_may_not_be_read_makes_the_page_run(tmp_path):
+    root = repo(tmp_path)
+    run("a.md", PAGE_A, ExecutionCache(tmp_path / "cache", root=root))
+    cold = ExecutionCache(tmp_path / "cache", root=root, read=False)
+    assert not run("a.md", PAGE_A, cold).cached

@@ -28,6 +28,11 @@ CHAPTERS = sorted((ROOT / "docs" / "chapters").glob("*.md"))
 SITE = os.environ.get("BOOK_REFERENCE_SITE")
 SITE_URL = "https://book.example/"
 
+# jupyter_client leaves zmq sockets for the garbage collector to close
+pytestmark = pytest.mark.filterwarnings(
+    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
+)
+
 
 def run_of(path: Path) -> PageRun:
     _, body, offset = split_front_matter(path.read_text(encoding="utf-8"))

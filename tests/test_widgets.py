@@ -19,6 +19,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "docs" / "_book"))
 
 import bookkit  # noqa: E402
+import bookkit._chapter_data  # noqa: E402
+import bookkit.widgets  # noqa: E402
 
 from nnscratch import SGD, mlp  # noqa: E402
 from nnscratch.datasets import xor  # noqa: E402
@@ -66,7 +68,7 @@ def test_lr_explorer_data_converges_at_a_moderate_rate(lr_data):
 
 def test_lr_explorer_spec(lr_data):
     out = bookkit.lr_explorer("t-lr", lr_data, alt="Three panels", caption="Move it")
-    assert len(out.encode()) < bookkit.WIDGET_MAX_BYTES
+    assert len(out.encode()) < bookkit.widgets.WIDGET_MAX_BYTES
     assert out.startswith('<figure class="nn-widget" id="widget-t-lr" data-nn-widget="t-lr" hidden')
     assert '<label for="widget-t-lr-slider">Learning rate</label>' in out
     spec = spec_of(out)
@@ -100,7 +102,7 @@ def test_snapshots_follow_training(snaps):
 
 def test_training_scrubber_spec(snaps):
     out = bookkit.training_scrubber("t-xor", snaps, alt="Three panels", caption="Play it")
-    assert len(out.encode()) < bookkit.WIDGET_MAX_BYTES
+    assert len(out.encode()) < bookkit.widgets.WIDGET_MAX_BYTES
     assert '<button type="button" class="nn-widget__play"' in out and ">Play</button>" in out
     assert 'aria-live="polite"' in out
     spec = spec_of(out)
@@ -140,8 +142,8 @@ def test_scrubber_escapes_text_and_quotes():
 
 def test_snapshot_epochs_are_distinct_and_end_at_the_last():
     for epochs, n in [(10, 50), (60, 50), (5000, 50), (200, 7)]:
-        marks = bookkit._snapshot_epochs(epochs, n, "log")
+        marks = bookkit._chapter_data._snapshot_epochs(epochs, n, "log")
         assert marks[0] == 0 and marks[-1] == epochs
         assert len(marks) == min(n, epochs + 1) and len(set(marks)) == len(marks)
         assert marks == sorted(marks)
-    assert bookkit._snapshot_epochs(100, 5, "linear") == [0, 25, 50, 75, 100]
+    assert bookkit._chapter_data._snapshot_epochs(100, 5, "linear") == [0, 25, 50, 75, 100]

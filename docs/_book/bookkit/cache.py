@@ -8,8 +8,12 @@ machinery, the locked versions (``uv.lock``) or the floating-point
 environment (NumPy, its SIMD level, the BLAS library and its kernel). Every
 other page's results are read back from ``.cache/book/``.
 
-The cache is for serving only. The strict build (``scripts/build``, CI, the
-hosted site) never reads it: it executes every page, cold.
+The strict build (``scripts/build``, CI, the hosted site) never reads the
+cache: it executes every page, cold, and writes what it computed. One build
+may read it: the offline copy, made right after a cold build of the same
+source in the same environment (``BOOK_REUSE_RUNS=1``, set by
+``scripts/build --offline``), renders the runs that build just made instead
+of computing them a second time; the key guarantees they are the same.
 """
 
 from __future__ import annotations
@@ -48,12 +52,13 @@ class ExecutionCache:
     """The last result of each page on disk, with the key it was computed under.
 
     Args:
-        folder: Where the records go (one JSON file per key).
+        folder: Where the records go (one JSON file per page).
         root: The repository (for the package's and the machinery's source).
+        read: Whether results may be read back; a cold build only writes them.
     """
 
-    def __init__(self, folder: Path, root: Path = ROOT):
-        self.folder = Path(folder)
+    def __init__(self, folder: Path, root: Path = ROOT, read: bool = True):
+        self.folder, self.read = Path(folder), read
         machinery = Path(__file__).resolve().parent
         lock = root / "uv.lock"
         self._base = json.dumps(
@@ -77,6 +82,8 @@ class ExecutionCache:
 
     def load(self, page: str, key: str) -> dict | None:
         """The page's stored record if it has this key, else ``None`` (the page must run)."""
+        if not self.read:
+            return None
         try:
             record = json.loads(self._path(page).read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -127,7 +127,7 @@ def pieces(text: str) -> Iterator[tuple]:
     the pieces hold every line of ``text`` exactly once.
 
     Examples:
-        >>> [p[0] for p in pieces("a\n```python\nx\n```\nb")]
+        >>> [p[0] for p in pieces("a\\n~~~python\\nx\\n~~~\\nb")]
         ['prose', 'fence', 'prose']
     """
     lines = text.split("\n")

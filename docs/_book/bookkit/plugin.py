@@ -3,8 +3,9 @@
 The code runs in the Markdown extension (``bookkit.markdown``); this plugin
 does what only MkDocs can:
 
-- names each page for the extension, and gives it the execution cache while
-  serving (never in ``mkdocs build``: the strict build is always cold);
+- names each page for the extension, and gives it the execution cache:
+  read and written while serving, only written by a build, which is always
+  cold (``bookkit.cache`` says when the offline copy may read it);
 - expands ``chapters/*.md`` in the nav to the chapters that exist (and, with
   ``BOOK_ONLY=03,04``, to only those while drafting);
 - under each chapter's title, links its notebook and script (generated from
@@ -52,7 +53,7 @@ class BookConfig(Config):
     only = c.Type(str, default="")
     """Chapters to build while drafting, by number prefix: ``"03,04"`` (default: ``$BOOK_ONLY``)."""
     cache = c.Type(bool, default=True)
-    """Use the execution cache when serving (it is never used by ``mkdocs build``)."""
+    """Keep the execution cache (read only when serving; see ``bookkit.cache``)."""
     cache_dir = c.Type(str, default=".cache/book")
     """Where the cache lives, relative to the repository."""
     colab_branch = c.Type(str, default="notebooks")
@@ -80,8 +81,12 @@ class BookPlugin(BasePlugin[BookConfig]):
         if EXTENSION not in config.markdown_extensions:
             raise PluginError(f"the bookkit plugin needs '{EXTENSION}' in markdown_extensions")
         self.book = Book()
-        if self.serving and self.config.cache:
-            self.book.cache = ExecutionCache(ROOT / self.config.cache_dir)
+        if self.config.cache:
+            # serving reads and writes it; a build only writes it (it runs every
+            # page cold), except the offline copy made right after one (cache.py)
+            reuse = os.environ.get("BOOK_REUSE_RUNS") == "1"
+            self.book.cache = ExecutionCache(ROOT / self.config.cache_dir,
+                                             read=self.serving or reuse)
         config.mdx_configs.setdefault(EXTENSION, {})["book"] = self.book
         config.nav = self._expand_nav(config.nav, Path(config.docs_dir))
         if self.config.offline:

@@ -30,18 +30,30 @@ def simd_level() -> str:
 
 
 def blas() -> str:
-    """The BLAS library NumPy uses and the kernel it chose, e.g. ``OpenBLAS 0.3.31 (Haswell)``."""
-    import numpy  # noqa: F401 - threadpoolctl only sees libraries already loaded
+    """NumPy's BLAS library and the kernel it chose, e.g. ``OpenBLAS 0.3.31 (Haswell kernel)``.
+
+    threadpoolctl reports every BLAS loaded in the process (SciPy brings its
+    own); NumPy's is the one inside NumPy's own folders. Where threadpoolctl
+    cannot see it (Apple's Accelerate), NumPy's build information names it.
+    """
+    from pathlib import Path
+
+    import numpy as np
     from threadpoolctl import threadpool_info
 
-    found = [info for info in threadpool_info() if info.get("user_api") == "blas"]
-    if not found:
-        return "unknown"
-    info = found[0]
-    name = {"openblas": "OpenBLAS", "mkl": "MKL", "blis": "BLIS"}.get(
-        info.get("internal_api", ""), info.get("internal_api", "BLAS")
-    )
-    version = str(info.get("version") or "").split(".dev")[0]
+    home = Path(np.__file__).resolve().parent
+    def numpys(info: dict) -> bool:  # numpy/.libs, numpy.libs or numpy/.dylibs
+        path = Path(info.get("filepath", "")).resolve()
+        return path.is_relative_to(home.parent) and "numpy" in path.parent.as_posix()
+
+    mine = [i for i in threadpool_info() if i.get("user_api") == "blas" and numpys(i)]
+    if not mine:
+        built = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
+        return f"{built.get('name', 'unknown BLAS')} {built.get('version', '')}".strip()
+    info = mine[0]
+    names = {"openblas": "OpenBLAS", "mkl": "MKL", "blis": "BLIS"}
+    name = names.get(info.get("internal_api", ""), info.get("internal_api", "BLAS"))
+    version = ".".join(str(info.get("version") or "").split(".")[:3])
     kernel = info.get("architecture")
     return f"{name} {version}".strip() + (f" ({kernel} kernel)" if kernel else "")
 

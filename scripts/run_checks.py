@@ -1,0 +1,150 @@
+"""Everything the book promises, checked, with the machine's cores kept busy.
+
+Run by ``scripts/test``. Each check is a command; a check starts once the
+checks it needs have passed and enough cores are free, and its output goes to
+``build/test-logs/<check>.log``. At the end a table says how long each check
+took and what failed; the log of a failed check is printed.
+
+    scripts/test                  every check
+    scripts/test --only unit,lint these checks (and what they need)
+    scripts/test --list           the checks and what each needs
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LOGS = ROOT / "build" / "test-logs"
+PYTEST = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+
+@dataclass
+class Check:
+    name: str
+    command: list[str]
+    what: str
+    needs: tuple[str, ...] = ()
+    cores: int = 1
+    env: dict[str, str] = field(default_factory=dict)
+    # filled in while running
+    status: str = "waiting"
+    seconds: float = 0.0
+
+
+def checks() -> list[Check]:
+    site, second = ROOT / "site", ROOT / "build" / "site-again"
+    pytest_n2 = [*PYTEST, "-n", "2"]
+    return [
+        Check("lint", ["ruff", "check", "."], "ruff over the repository"),
+        Check("build", ["scripts/build"], "the strict build, every page run cold, into site/"),
+        Check("build-again", [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
+                              "-d", str(second)],
+              "a second cold build, for the reproducibility test"),  # fmt: skip
+        Check("unit", [*PYTEST, "src", "docs/_book/bookkit", "tests",
+                       "--ignore=tests/test_docs_build.py", "--ignore=tests/test_downloads.py"],
+              "unit, gradient, property and docstring tests of nnscratch and bookkit"),  # fmt: skip
+        Check("build-tests", [*PYTEST, "tests/test_docs_build.py"],
+              "probe builds fail as they should; the two clean builds are identical",
+              needs=("build", "build-again"),
+              env={"BOOK_REFERENCE_SITE": str(site), "BOOK_SECOND_SITE": str(second)}),  # fmt: skip
+        Check("downloads", [*pytest_n2, "tests/test_downloads.py"],
+              "every chapter's notebook in a Jupyter kernel, and its script",
+              needs=("build",), cores=2, env={"BOOK_REFERENCE_SITE": str(site)}),  # fmt: skip
+        Check("site", ["scripts/check-site", "--no-build"],
+              "every page in headless Chromium, light and dark", needs=("build",), cores=2),
+        Check("offline", ["scripts/check-offline"],
+              "the offline copy, built from the same runs and opened from disk",
+              needs=("build",)),  # fmt: skip
+    ]
+
+
+def run(check: Check, lock: threading.Lock) -> None:
+    LOGS.mkdir(parents=True, exist_ok=True)
+    log = LOGS / f"{check.name}.log"
+    started = time.perf_counter()
+    with log.open("w") as out:
+        result = subprocess.run(check.command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env={**os.environ, **check.env})  # fmt: skip
+    check.seconds = time.perf_counter() - started
+    skipped = "SKIPPED" in log.read_text(errors="replace")
+    check.status = ("skipped" if skipped else "passed") if result.returncode == 0 else "FAILED"
+    with lock:
+        print(f"  {check.status:<8} {check.name:<12} {check.seconds:6.1f} s", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default="", help="comma-separated checks (with what they need)")
+    parser.add_argument("--list", action="store_true", help="list the checks")
+    parser.add_argument("--cores", type=int, default=max(2, min(os.cpu_count() or 2, 4)))
+    args = parser.parse_args()
+    all_checks = {c.name: c for c in checks()}
+    if args.list:
+        for c in all_checks.values():
+            needs = f" (after {', '.join(c.needs)})" if c.needs else ""
+            print(f"{c.name:<12} {c.what}{needs}")
+        return 0
+    chosen = set(all_checks)
+    if args.only:
+        chosen = {n.strip() for n in args.only.split(",") if n.strip()}
+        unknown = chosen - set(all_checks)
+        if unknown:
+            parser.error(f"--only: unknown check(s) {sorted(unknown)}; see --list")
+        grow = True
+        while grow:
+            more = {need for n in chosen for need in all_checks[n].needs} - chosen
+            chosen |= more
+            grow = bool(more)
+    todo = [c for c in all_checks.values() if c.name in chosen]
+    shutil.rmtree(LOGS, ignore_errors=True)
+    print(f"test: {len(todo)} checks on {args.cores} cores; logs in {LOGS.relative_to(ROOT)}/")
+
+    lock, running, busy = threading.Lock(), {}, 0
+    started = time.perf_counter()
+    while any(c.status == "waiting" for c in todo) or running:
+        for name, thread in list(running.items()):
+            if not thread.is_alive():  # run() has set the check's status
+                busy -= all_checks[name].cores
+                del running[name]
+        for c in todo:
+            if c.status != "waiting":
+                continue
+            needs = [all_checks[n] for n in c.needs]
+            if any(n.status in {"FAILED", "not run"} for n in needs):
+                c.status = "not run"
+                continue
+            ready = all(n.status in {"passed", "skipped"} for n in needs)
+            if ready and busy + c.cores <= max(args.cores, c.cores):
+                c.status, busy = "running", busy + c.cores
+                running[c.name] = threading.Thread(target=run, args=(c, lock), daemon=True)
+                running[c.name].start()
+        time.sleep(0.2)
+    total = time.perf_counter() - started
+
+    print(f"\ntest: where the time went ({total:.0f} s in all, on {args.cores} cores)")
+    for c in todo:
+        print(f"  {c.name:<12} {c.status:<8} {c.seconds:6.1f} s  {c.what}")
+    failed = [c for c in todo if c.status in {"FAILED", "not run"}]
+    for c in failed:
+        log = LOGS / f"{c.name}.log"
+        if log.exists():
+            print(f"\n===== {c.name} (build/test-logs/{c.name}.log), last lines =====")
+            print("\n".join(log.read_text(errors="replace").splitlines()[-60:]))
+    if failed:
+        print(f"\ntest: FAILED: {', '.join(c.name for c in failed)}")
+        return 1
+    print("\ntest: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
