@@ -61,7 +61,8 @@ class ExecutionCache:
         self.folder, self.read = Path(folder), read
         machinery = Path(__file__).resolve().parent
         lock = root / "uv.lock"
-        self._base = json.dumps(
+        # what every page depends on (the page's own code is added by key())
+        self.base = json.dumps(
             {
                 "package": package_hash(root),
                 "machinery": _hash_files(machinery.glob("*.py"), machinery),
@@ -73,7 +74,7 @@ class ExecutionCache:
 
     def key(self, page: str, events: list) -> str:
         """The key of a page whose code is ``events`` (``bookkit.execute.events``)."""
-        payload = json.dumps([self._base, page, events])
+        payload = json.dumps([self.base, page, events])
         return hashlib.sha256(payload.encode()).hexdigest()[:32]
 
     def _path(self, page: str) -> Path:

@@ -15,8 +15,10 @@ Listed in ``mkdocs.yml`` with the two custom fences it renders::
    and every ``{{ }}`` value of the prose. It numbers each executed fence
    (``nnid="k"``) and reports the page's problems as warnings, so
    ``mkdocs build --strict`` fails on them.
-2. SuperFences calls ``formatter`` for each numbered fence, wherever it sits
-   (an admonition, a tab); it renders the stored result with markdown-exec's
+2. A ``pycon`` block becomes its transcript (the prompts with the real
+   output), a plain fence that SuperFences highlights. For each numbered
+   ``python`` fence, wherever it sits (an admonition, a tab), SuperFences
+   calls ``formatter``, which renders the stored result with markdown-exec's
    public ``base_format``: the source if asked for, the output as Markdown,
    or as HTML with ``html="1"``. A block that registered claims gets the
    anchor the claims page links to.
@@ -31,6 +33,7 @@ claims page, the provenance footers and the downloads.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,8 +84,12 @@ class RunPage(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
         text = "\n".join(lines)
         book: Book | None = self.extension.getConfig("book") or None
-        source = book.current if book is not None and book.current is not None else None
-        if source is None:
+        source = book.current if book is not None else None
+        if source is not None:
+            book.current = None  # the page's own conversion; others (docstrings) are not the page
+        elif not executed_fences(text) and "{{" not in text:
+            return lines  # nothing to run
+        else:
             source = PageSource(_guess_page(text))
         run = PageRun(source.page, text, source.path, offset=source.offset)
         run.run(cache=book.cache if book is not None else None)
@@ -91,7 +98,34 @@ class RunPage(Preprocessor):
             book.runs[source.page] = run
         for problem in run.problems:
             log.warning("%s", problem)
-        return run.markdown.split("\n")
+        return _with_transcripts(run)
+
+
+def _with_transcripts(run: PageRun) -> list[str]:
+    """The page for the renderer: each pycon block becomes its transcript, as plain code.
+
+    The transcript (the prompts with the real output) is highlighted like any
+    ``pycon`` fence; only python blocks go through the custom fence.
+    """
+    lines = run.markdown.split("\n")
+    for block in reversed(run.blocks):
+        fence = block.fence
+        if fence.lang != "pycon":
+            continue
+        opening = lines[fence.line - 1]
+        ticks = re.match(r"\s*(`{3,}|~{3,})", opening)[1]
+        ticks = ticks[0] * max(len(ticks), _longest_run(block.output, ticks[0]) + 1)
+        body = [fence.indent + line if line else "" for line in block.output.split("\n")]
+        anchor = [fence.indent + f'<span id="{block.anchor}"></span>', ""] if block.anchor else []
+        lines[fence.line - 1 : fence.end] = [
+            *anchor, fence.indent + ticks + "pycon", *body, fence.indent + ticks
+        ]
+    return lines
+
+
+def _longest_run(text: str, char: str) -> int:
+    runs = re.findall(re.escape(char) + "+", text)
+    return max((len(r) for r in runs), default=0)
 
 
 def _guess_page(text: str) -> str:
@@ -176,11 +210,7 @@ def formatter(source, language, css_class, options, md, **kwargs) -> str:
         )
     block = run.blocks[int(nnid)]
     anchor = f'<span id="{block.anchor}"></span>' if block.anchor else ""
-    if language == "pycon":
-        body = markdown_exec.MarkdownConverter(md).convert(
-            markdown_exec.code_block("pycon", block.output)
-        )
-    elif block.failed:
+    if block.failed:
         shown = markdown_exec.code_block("python", source) if options.get("source") else ""
         body = markdown_exec.MarkdownConverter(md).convert(
             shown + "\n\n" + markdown_exec.code_block("pytb", block.output)

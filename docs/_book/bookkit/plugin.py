@@ -13,7 +13,8 @@ does what only MkDocs can:
   "Open in Colab" link; at its foot, the provenance footer;
 - fills ``<div class="claims-ledger"></div>`` with every claim of the book;
 - keeps measured times (``<span class="nn-volatile">``) out of the search
-  index, so that two clean builds differ only inside those spans;
+  index, so that two clean builds differ only inside those spans, and the
+  figures' SVG and the widgets' data too (nothing a reader searches for);
 - builds the offline copy's search with the iframe-worker shim.
 """
 
@@ -23,6 +24,7 @@ import html
 import logging
 import os
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -43,6 +45,8 @@ EXTENSION = "bookkit.markdown"
 LEDGER = '<div class="claims-ledger"></div>'
 SHIM = "assets/javascripts/iframe-worker-shim.js"
 VOLATILE = re.compile(r'(<span class="nn-volatile">)(.*?)(</span>)', re.S)
+# what the search plugin does not see: drawings and widget data (put back after it ran)
+UNSEARCHED = re.compile(r"<svg\b.*?</svg>|(?<=data-nn-spec=')[^']*", re.S)
 
 
 class BookConfig(Config):
@@ -64,17 +68,19 @@ class BookPlugin(BasePlugin[BookConfig]):
     """See the module docstring."""
 
     def __init__(self):
-        self.serving = False
+        self.serving = self.dirty = False
+        self.served_with = None  # what the last serve rebuild computed with
         self.book = Book()
         self.downloads: dict[str, tuple[File, File]] = {}
         self.in_nav: set[str] = set()
         self.volatile: dict[str, list] = {}
+        self.unsearched: dict[str, list] = {}
         self.files = None
 
     # --- set-up ----------------------------------------------------------------
 
     def on_startup(self, *, command, dirty) -> None:
-        self.serving = command == "serve"
+        self.serving, self.dirty = command == "serve", dirty
 
     def on_config(self, config):
         os.environ.setdefault("MPLBACKEND", "Agg")
@@ -102,11 +108,22 @@ class BookPlugin(BasePlugin[BookConfig]):
         return config
 
     def on_pre_build(self, config) -> None:
-        """While serving, forget the imported package: the next run sees its edits."""
+        """While serving, forget the imported package: the next run sees its edits.
+
+        ``scripts/serve`` serves with ``--dirty``: only pages whose file changed
+        are rendered again. An edit to the package, the lock or the machinery
+        changes every page, so then the whole site is rendered again.
+        """
         if self.serving:
             for name in list(sys.modules):
                 if name.split(".")[0] == "nnscratch":
                     del sys.modules[name]
+            base = self.book.cache.base if self.book.cache is not None else None
+            if self.dirty and self.served_with not in (None, base):
+                log.info("bookkit: the package, the lock or the machinery changed: every page")
+                for child in Path(config.site_dir).iterdir():
+                    shutil.rmtree(child) if child.is_dir() else child.unlink()
+            self.served_with = base
         self.book.runs.clear()
 
     # --- files and nav -------------------------------------------------------------
@@ -188,9 +205,14 @@ class BookPlugin(BasePlugin[BookConfig]):
             page.content = page.content.replace(LEDGER, self._ledger(page, config))
         self.volatile[page.file.src_uri] = VOLATILE.findall(page.content)
         page.content = VOLATILE.sub(r"\1\3", page.content)
+        hidden = self.unsearched[page.file.src_uri] = UNSEARCHED.findall(page.content)
+        counter = iter(range(len(hidden)))
+        page.content = UNSEARCHED.sub(lambda m: f"nn-unsearched-{next(counter)}", page.content)
         return context
 
     def on_post_page(self, output, page, config):
+        hidden = self.unsearched.pop(page.file.src_uri, [])
+        output = re.sub(r"nn-unsearched-(\d+)", lambda m: hidden[int(m[1])], output)
         spans = iter(self.volatile.pop(page.file.src_uri, []))
         return VOLATILE.sub(lambda m: "".join(next(spans, (m[1], m[2], m[3]))), output)
 

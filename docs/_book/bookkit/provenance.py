@@ -8,6 +8,7 @@ every chapter still says which one computed it.
 
 from __future__ import annotations
 
+import functools
 import html
 import sys
 
@@ -58,6 +59,7 @@ def blas() -> str:
     return f"{name} {version}".strip() + (f" ({kernel} kernel)" if kernel else "")
 
 
+@functools.cache  # one process, one arithmetic
 def arithmetic() -> dict[str, str]:
     """NumPy's version and SIMD level, and the BLAS library and kernel."""
     import numpy as np
