@@ -88,7 +88,8 @@ def main() -> int:
         marker = f"A sentence written at {time.time():.0f} to time the edit loop."
         original = edit(CHAPTER, lambda t: t.rstrip("\n") + f"\n\n{marker}\n")
         try:
-            results.append(("prose edit, chapter 3", server.wait(lambda: marker in server.page(url))))
+            seconds = server.wait(lambda: marker in server.page(url))
+            results.append(("prose edit, chapter 3", seconds))
         finally:
             CHAPTER.write_text(original, encoding="utf-8")
         server.wait(lambda: marker not in server.page(url))
@@ -102,7 +103,8 @@ def main() -> int:
 
         original = edit(CHAPTER, add_comment)
         try:
-            results.append(("code edit, chapter 3", server.wait(lambda: comment[2:] in server.page(url))))
+            seconds = server.wait(lambda: comment[2:] in server.page(url))
+            results.append(("code edit, chapter 3", seconds))
         finally:
             CHAPTER.write_text(original, encoding="utf-8")
         server.wait(lambda: comment[2:] not in server.page(url))
@@ -111,7 +113,8 @@ def main() -> int:
         builds = server.builds
         original = edit(PACKAGE, lambda t: t + f"\n{comment}\n")
         try:
-            results.append(("package edit (every page runs)", server.wait(lambda: server.builds > builds)))
+            seconds = server.wait(lambda: server.builds > builds)
+            results.append(("package edit (every page runs)", seconds))
         finally:
             PACKAGE.write_text(original, encoding="utf-8")
         builds = server.builds

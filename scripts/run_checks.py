@@ -46,24 +46,51 @@ def checks() -> list[Check]:
     return [
         Check("lint", ["ruff", "check", "."], "ruff over the repository"),
         Check("build", ["scripts/build"], "the strict build, every page run cold, into site/"),
-        Check("build-again", [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-                              "-d", str(second)],
-              "a second cold build, for the reproducibility test"),  # fmt: skip
-        Check("unit", [*PYTEST, "src", "docs/_book/bookkit", "tests",
-                       "--ignore=tests/test_docs_build.py", "--ignore=tests/test_downloads.py"],
-              "unit, gradient, property and docstring tests of nnscratch and bookkit"),  # fmt: skip
-        Check("build-tests", [*PYTEST, "tests/test_docs_build.py"],
-              "probe builds fail as they should; the two clean builds are identical",
-              needs=("build", "build-again"),
-              env={"BOOK_REFERENCE_SITE": str(site), "BOOK_SECOND_SITE": str(second)}),  # fmt: skip
-        Check("downloads", [*pytest_n2, "tests/test_downloads.py"],
-              "every chapter's notebook in a Jupyter kernel, and its script",
-              needs=("build",), cores=2, env={"BOOK_REFERENCE_SITE": str(site)}),  # fmt: skip
-        Check("site", ["scripts/check-site", "--no-build"],
-              "every page in headless Chromium, light and dark", needs=("build",), cores=2),
-        Check("offline", ["scripts/check-offline"],
-              "the offline copy, built from the same runs and opened from disk",
-              needs=("build",)),  # fmt: skip
+        Check(
+            "build-again",
+            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(second)],
+            "a second cold build, for the reproducibility test",
+        ),  # fmt: skip
+        Check(
+            "unit",
+            [
+                *PYTEST,
+                "src",
+                "docs/_book/bookkit",
+                "tests",
+                "--ignore=tests/test_docs_build.py",
+                "--ignore=tests/test_downloads.py",
+            ],
+            "unit, gradient, property and docstring tests of nnscratch and bookkit",
+        ),  # fmt: skip
+        Check(
+            "build-tests",
+            [*PYTEST, "tests/test_docs_build.py"],
+            "probe builds fail as they should; the two clean builds are identical",
+            needs=("build", "build-again"),
+            env={"BOOK_REFERENCE_SITE": str(site), "BOOK_SECOND_SITE": str(second)},
+        ),  # fmt: skip
+        Check(
+            "downloads",
+            [*pytest_n2, "tests/test_downloads.py"],
+            "every chapter's notebook in a Jupyter kernel, and its script",
+            needs=("build",),
+            cores=2,
+            env={"BOOK_REFERENCE_SITE": str(site)},
+        ),  # fmt: skip
+        Check(
+            "site",
+            ["scripts/check-site", "--no-build"],
+            "every page in headless Chromium, light and dark",
+            needs=("build",),
+            cores=2,
+        ),
+        Check(
+            "offline",
+            ["scripts/check-offline"],
+            "the offline copy, built from the same runs and opened from disk",
+            needs=("build",),
+        ),  # fmt: skip
     ]
 
 

@@ -93,9 +93,9 @@ def test_pycon_numbers_match_what_they_round_to(want, got, same):
 
 def test_fences_nested_and_indented_are_found_with_their_lines():
     page = (
-        "# P\n\n??? success \"Solution\"\n\n"
+        '# P\n\n??? success "Solution"\n\n'
         '    ```pycon exec="on"\n    >>> 1 + 1\n    2\n    ```\n\n'
-        "````markdown\n```python exec=\"on\"\nnot run: inside another fence\n```\n````\n"
+        '````markdown\n```python exec="on"\nnot run: inside another fence\n```\n````\n'
     )
     found = list(fences.iter_fences(page))
     assert [(f.lang, f.line, f.end, f.indent, f.executes) for f in found] == [

@@ -122,7 +122,7 @@ def test_problems_name_the_page_and_its_line(tmp_path):
     page = '# Page\n\nProse.\n\n```python exec="on"\nx = 1\nraise KeyError("k")\n```\n'
     result = probe_site(tmp_path, page)
     assert "page.md:5: python block raised KeyError" in result.stderr
-    assert 'File "' in result.stderr and "page.md\", line 7" in result.stderr  # the raising line
+    assert 'File "' in result.stderr and 'page.md", line 7' in result.stderr  # the raising line
 
 
 def test_blocks_run_in_page_order_even_when_nested(tmp_path):

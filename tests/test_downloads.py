@@ -71,7 +71,7 @@ def test_chapter_notebook_runs_in_a_kernel_and_shows_its_figures(chapter, tmp_pa
     nbformat.validate(nb)  # nbformat 4.5: every cell has an id
     assert (nb.nbformat, nb.nbformat_minor) == (4, 5)
     code = [c for c in nb.cells if c.cell_type == "code"]
-    assert "find_spec(\"nnscratch\")" in code[0].source  # the install cell comes first
+    assert 'find_spec("nnscratch")' in code[0].source  # the install cell comes first
     text = "\n".join(c.source for c in nb.cells)
     prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     assert "claim(" not in text and "from bookkit" not in text, "checks stay out"
@@ -104,7 +104,7 @@ def test_chapter_script_has_the_notebooks_code(chapter):
     nb = nbformat.reads(published(chapter, "ipynb"), as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "code"][2:]  # after install, figure
     script = published(chapter, "py")
-    body = script.split('        print(repr(value))\n', 1)[1]  # after the script's prelude
+    body = script.split("        print(repr(value))\n", 1)[1]  # after the script's prelude
     assert statements(body) == statements("\n\n".join(cells))
 
 

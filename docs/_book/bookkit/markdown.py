@@ -118,7 +118,10 @@ def _with_transcripts(run: PageRun) -> list[str]:
         body = [fence.indent + line if line else "" for line in block.output.split("\n")]
         anchor = [fence.indent + f'<span id="{block.anchor}"></span>', ""] if block.anchor else []
         lines[fence.line - 1 : fence.end] = [
-            *anchor, fence.indent + ticks + "pycon", *body, fence.indent + ticks
+            *anchor,
+            fence.indent + ticks + "pycon",
+            *body,
+            fence.indent + ticks,
         ]
     return lines
 

@@ -91,8 +91,9 @@ class BookPlugin(BasePlugin[BookConfig]):
             # serving reads and writes it; a build only writes it (it runs every
             # page cold), except the offline copy made right after one (cache.py)
             reuse = os.environ.get("BOOK_REUSE_RUNS") == "1"
-            self.book.cache = ExecutionCache(ROOT / self.config.cache_dir,
-                                             read=self.serving or reuse)
+            self.book.cache = ExecutionCache(
+                ROOT / self.config.cache_dir, read=self.serving or reuse
+            )
         config.mdx_configs.setdefault(EXTENSION, {})["book"] = self.book
         config.nav = self._expand_nav(config.nav, Path(config.docs_dir))
         if self.config.offline:

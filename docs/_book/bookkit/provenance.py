@@ -43,6 +43,7 @@ def blas() -> str:
     from threadpoolctl import threadpool_info
 
     home = Path(np.__file__).resolve().parent
+
     def numpys(info: dict) -> bool:  # numpy/.libs, numpy.libs or numpy/.dylibs
         path = Path(info.get("filepath", "")).resolve()
         return path.is_relative_to(home.parent) and "numpy" in path.parent.as_posix()
