@@ -52,7 +52,8 @@ from pathlib import Path
 from . import claims, pycon
 from .fences import Fence, iter_fences, pieces
 
-INLINE_RE = re.compile(r"(?P<code>`+)(?:.+?)(?P=code)|\{\{(?P<expr>.+?)\}\}")
+# a {{ value }} in the prose; inline code and HTML comments are passed over
+INLINE_RE = re.compile(r"(?P<code>`+)(?:.+?)(?P=code)|<!--.*?-->|\{\{(?P<expr>[^\n]+?)\}\}", re.S)
 
 
 def anchor_id(source: str) -> str:
@@ -119,8 +120,8 @@ def events(source: str) -> list[tuple]:
             if fence.executes:
                 out.append(("block", fence.lang, fence.body))
             continue
-        for line in piece[2]:
-            out += [("inline", m["expr"]) for m in INLINE_RE.finditer(line) if m["expr"]]
+        prose = "\n".join(piece[2])
+        out += [("inline", m["expr"]) for m in INLINE_RE.finditer(prose) if m["expr"]]
     return out
 
 
@@ -209,7 +210,7 @@ class PageRun:
         for piece in pieces(self.source):
             if piece[0] == "prose":
                 _, first, prose = piece
-                out += [self._inline(line, first + i + 1, value_of) for i, line in enumerate(prose)]
+                out += self._inline("\n".join(prose), first + 1, value_of).split("\n")
                 continue
             fence = piece[1]
             opening, rest = lines[fence.line - 1], lines[fence.line : fence.end]
@@ -222,13 +223,14 @@ class PageRun:
         return "\n".join(out)
 
     @staticmethod
-    def _inline(line: str, number: int, value_of) -> str:
+    def _inline(prose: str, first_line: int, value_of) -> str:
         def put(match: re.Match) -> str:
             if not match["expr"]:
-                return match[0]  # inline code stays as it is
+                return match[0]  # inline code and comments stay as they are
+            number = first_line + prose.count("\n", 0, match.start())
             return value_of(match["expr"].strip(), number)
 
-        return INLINE_RE.sub(put, line)
+        return INLINE_RE.sub(put, prose)
 
     def _evaluate(self, expr: str, line: int) -> str:
         """The text of ``{{ expr }}``: the f-string field ``{expr}`` in the page's namespace."""
