@@ -8,7 +8,7 @@ does what only MkDocs can:
   cold (``bookkit.cache`` says when the offline copy may read it);
 - expands ``chapters/*.md`` in the nav to the chapters that exist (and, with
   ``BOOK_ONLY=03,04``, to only those while drafting);
-- under each chapter's title, links its notebook and script (generated from
+- under each chapter's (and guide's) title, links its notebook and script (generated from
   the page and its run, ``bookkit.downloads``) and, with ``REPO_URL`` set, an
   "Open in Colab" link; at its foot, the provenance footer;
 - fills ``<div class="claims-ledger"></div>`` with every claim of the book;
@@ -154,7 +154,7 @@ class BookPlugin(BasePlugin[BookConfig]):
         for file in list(files):
             if self._excluded(file.src_uri):
                 files.remove(file)
-            elif _is_chapter(file.src_uri):
+            elif _has_downloads(file.src_uri):
                 # written once the page has run (on_page_content), copied after all pages ran
                 stem = Path(file.src_uri).stem
                 pair = tuple(
@@ -269,6 +269,11 @@ class BookPlugin(BasePlugin[BookConfig]):
 
 def _is_chapter(src_uri: str) -> bool:
     return src_uri.startswith("chapters/") and src_uri.endswith(".md")
+
+
+def _has_downloads(src_uri: str) -> bool:
+    """Chapters and guides come as a notebook and a script too."""
+    return src_uri.startswith(("chapters/", "guides/")) and src_uri.endswith(".md")
 
 
 def _reading_order(src_uri: str) -> tuple:
