@@ -79,6 +79,8 @@ BROKEN = {
                       "claim does not hold: 'one is two'"),
     "failing value in prose": ("The answer is {{ undefined_name }}.",
                                "{{ undefined_name }} failed: NameError"),
+    "value in prose that is not Python": ("The answer is {{ 1 +* 2 }}.",
+                                          "{{ 1 +* 2 }} failed: SyntaxError"),
     "warning in a block": ('```python exec="on"\nimport numpy as np\nnp.log(0.0)\n```',
                            "RuntimeWarning: divide by zero"),
     "digits behind an ellipsis": ('```pycon exec="on"\n>>> 1 / 3\n0.33...\n```',

@@ -234,8 +234,8 @@ class PageRun:
 
     def _evaluate(self, expr: str, line: int) -> str:
         """The text of ``{{ expr }}``: the f-string field ``{expr}`` in the page's namespace."""
-        field_ = compile("f" + repr("{" + expr + "}"), self.filename, "eval")
         try:
+            field_ = compile("f" + repr("{" + expr + "}"), self.filename, "eval")
             with self._capture(line):
                 value = eval(field_, self._namespace)  # noqa: S307
         except Exception as error:  # noqa: BLE001 - reported as a problem of the page
