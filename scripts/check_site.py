@@ -16,9 +16,20 @@ is emulated), and the check fails on:
 - an explorable figure (``[data-nn-widget]``, docs/javascripts/nn-widgets.js)
   that stays hidden, or whose drawing does not change when its slider is moved
   with the keyboard (ArrowRight, End) or when its play button is pressed, or
-  whose value, status or button name does not follow.
+  whose value, status or button name does not follow;
+- a link preview that would be wrong: an OpenGraph or Twitter meta tag missing
+  or empty, a description other than the page's own (a chapter's front
+  matter), a preview image or favicon that is not in the site.
 
-Full-page screenshots go to build/screenshots/<page>-<palette>.png, and each
+Then the book as one PDF (scripts/build-pdf), once: the print page (print/)
+has every chapter and every figure of the chapters, each drawn with a size
+when printed; neural-networks-from-scratch.pdf is in the site, and its text
+(poppler's pdftotext) has every chapter's title, in order, and every figure's
+caption and most of its drawn labels. Without pdftotext (Debian/Ubuntu:
+poppler-utils) that part is skipped with a notice, or is an error in CI.
+
+Full-page screenshots go to build/screenshots/<page>-<palette>.png (of the
+print page, its first screen), and each
 widget's, before and after moving its slider, to
 build/screenshots/widget-<name>-<before|after>-<palette>.png.
 """
@@ -26,11 +37,15 @@ build/screenshots/widget-<name>-<before|after>-<palette>.png.
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import os
 import re
+import shutil
+import subprocess
 import sys
 import threading
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
@@ -67,8 +82,17 @@ PAGE_FACTS = """() => {
       .filter(e => e.outerHTML.length > MAX_SVG_BYTES).map(e => e.getAttribute("aria-label")),
     links: [...document.querySelectorAll("a[href]")].map(a => a.href),
     ids: [...document.querySelectorAll("[id], a[name]")].map(e => e.id || e.name),
+    meta: Object.fromEntries([...document.querySelectorAll(
+        "meta[property^='og:'], meta[name^='twitter:'], meta[name=description]")]
+      .map(m => [m.getAttribute("property") || m.getAttribute("name"), m.content])),
+    canonical: document.querySelector("link[rel=canonical]")?.href ?? null,
+    icon: document.querySelector("link[rel=icon]")?.href ?? null,
   };
 }""".replace("MAX_SVG_BYTES", str(MAX_SVG_BYTES))
+PREVIEW_TAGS = ["og:type", "og:site_name", "og:title", "og:description", "og:url", "og:image",
+                "og:image:alt", "twitter:card", "twitter:title", "twitter:description",
+                "twitter:image"]  # fmt: skip
+PDF_NAME = "neural-networks-from-scratch.pdf"
 
 
 class _Ids(HTMLParser):
@@ -123,6 +147,45 @@ def check_links(site: Path, base: str, page_path: str, facts: dict) -> list[str]
                 problems.append(f"broken anchor: {href}")
         elif fragment and unquote(fragment) not in ids_of(target):
             problems.append(f"broken anchor: {href}")
+    return problems
+
+
+def front_matter_description(rel: str) -> str | None:
+    """The description in the front matter of the page's source, if it has one."""
+    source = ROOT / "docs" / (rel.rstrip("/") + ".md" if rel else "index.md")
+    if not source.is_file():
+        return None
+    found = re.match(r"---\n(.*?)\n---\n", source.read_text(encoding="utf-8"), re.S)
+    line = re.search(r"^description:\s*(.+)$", found[1], re.M) if found else None
+    if line is None:
+        return None
+    value = line[1].strip()
+    if value[:1] in "\"'" and value[-1:] == value[:1]:
+        value = value[1:-1].replace('\\"', '"') if value[0] == '"' else value[1:-1]
+    return value
+
+
+def check_meta(site: Path, base: str, rel: str, facts: dict) -> list[str]:
+    """Link previews (OpenGraph, Twitter) and the favicon."""
+    meta = facts["meta"]
+    problems = [f"meta tag {tag} missing or empty" for tag in PREVIEW_TAGS if not meta.get(tag)]
+    if meta.get("og:description") != meta.get("description"):
+        problems.append("og:description is not the page's description")
+    own = front_matter_description(rel)
+    if own is not None and meta.get("og:description") != own:
+        problems.append(f"og:description {meta.get('og:description')!r} is not the front "
+                        f"matter's {own!r}")  # fmt: skip
+    if facts["canonical"] and meta.get("og:url") != facts["canonical"]:
+        problems.append(f"og:url {meta.get('og:url')!r} is not the canonical URL")
+    image = meta.get("og:image") or ""
+    if not image.startswith(("http://", "https://")):
+        problems.append(f"og:image must be an absolute URL: {image!r}")
+    elif target_file(site, urlparse(image).path) is None:
+        problems.append(f"og:image not in the site: {image}")
+    if not facts["icon"] or not facts["icon"].startswith(base):
+        problems.append(f"no favicon of the site's own: {facts['icon']!r}")
+    elif target_file(site, urlparse(facts["icon"]).path) is None:
+        problems.append(f"favicon not in the site: {facts['icon']}")
     return problems
 
 
@@ -198,7 +261,10 @@ def check_page(page, axe: Axe, site: Path, base: str, rel: str, palette: str,
     page.on("response", lambda r: r.status >= 400 and events.append(
         f"HTTP {r.status}: {r.url}"))
     url = base + rel
-    page.goto(url, wait_until="networkidle")
+    # "load" first: a long page (print/) can be still parsing when the network
+    # has been idle for networkidle's half second
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
     facts = page.evaluate(PAGE_FACTS)
     problems = list(events)
     if facts["scheme"] != PALETTES[palette]:
@@ -210,6 +276,7 @@ def check_page(page, axe: Axe, site: Path, base: str, rel: str, palette: str,
     problems += [f"figure without alt text: {html}" for html in facts["unlabelled"]]
     problems += [f"SVG figure over 150 KB: {label}" for label in facts["big_svgs"]]
     problems += check_links(site, base, urlparse(url).path, facts)
+    problems += check_meta(site, base, rel, facts)
     results = axe.run(page)
     for violation in results.response["violations"]:
         if violation["impact"] in {"serious", "critical"}:
@@ -218,11 +285,184 @@ def check_page(page, axe: Axe, site: Path, base: str, rel: str, palette: str,
             problems.append(f"axe {violation['impact']}: {violation['id']} "
                             f"({violation['help']}) at {nodes}")  # fmt: skip
     name = rel.strip("/").replace("/", "-") or "index"
-    page.screenshot(path=str(shots / f"{name}-{palette}.png"), full_page=True)
+    # the print page (the whole book) is too long for one picture: its first screen
+    page.screenshot(path=str(shots / f"{name}-{palette}.png"), full_page=rel != "print/")
     seen = len(events)
     problems += check_widgets(page, palette, shots)
     problems += events[seen:]  # console errors while the widgets were driven
     return problems
+
+
+# --- the book as one PDF ---------------------------------------------------------------
+
+
+class _Chapter(HTMLParser):
+    """A chapter page's title (its h1) and its figures: id, caption, drawn labels."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.title = ""
+        self.figures: list[dict] = []
+        self._in: list[str] = []  # what the parser is inside of: h1, figure, caption, text, math
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "h1" and not self.title:
+            self._in.append("h1")
+        elif tag == "a" and "h1" in self._in:
+            self._in.append("a")
+        elif tag == "figure" and "book-figure" in (attrs.get("class") or "").split():
+            self.figures.append({"id": attrs.get("id"), "caption": [""], "labels": []})
+            self._in.append("figure")
+        elif self.figures and self._in[-1:] == ["figure"] and tag in ("figcaption", "text"):
+            self._in.append(tag)
+            if tag == "text":
+                self.figures[-1]["labels"].append("")
+        elif tag == "math" and self._in[-1:] == ["figcaption"]:
+            self._in.append("math")
+            self.figures[-1]["caption"].append("")  # text on each side of the maths
+
+    def handle_endtag(self, tag):
+        if self._in and self._in[-1] == tag:
+            self._in.pop()
+
+    def handle_data(self, data):
+        where = self._in[-1:]
+        if where == ["h1"]:
+            self.title += data
+        elif where == ["figcaption"]:
+            self.figures[-1]["caption"][-1] += data
+        elif where == ["text"]:
+            self.figures[-1]["labels"][-1] += data
+
+
+def chapters_of(site: Path) -> list[tuple[str, _Chapter]]:
+    chapters = []
+    for page in sorted((site / "chapters").glob("*/index.html")):
+        parser = _Chapter()
+        parser.feed(page.read_text(encoding="utf-8"))
+        chapters.append((page.parent.name, parser))
+    return chapters
+
+
+def letters(text: str) -> str:
+    """Text reduced to its letters and digits: how PDF text and page text are compared
+    (lines, spaces, ligatures and the minus sign of the figures set aside)."""
+    text = unicodedata.normalize("NFKC", html.unescape(text)).replace("\u2212", "-")
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+PRINT_FIGURES = """() => [
+  ...document.querySelectorAll("#print-site-page figure.book-figure")].map(f => {
+  const drawing = f.querySelector("svg, img");
+  const box = drawing ? drawing.getBoundingClientRect() : {width: 0, height: 0};
+  return {id: f.id, width: box.width, height: box.height};
+}).concat([...document.querySelectorAll("#print-site-page [data-nn-widget]")].map(w => ({
+  id: w.id, width: w.hidden ? 0 : w.getBoundingClientRect().width,
+  height: w.hidden ? 0 : w.getBoundingClientRect().height})))"""
+
+
+WIDGETS_READY = """() => [...document.querySelectorAll("[data-nn-widget]")]
+  .every(w => w.dataset.nnReady === "true")"""
+
+
+def check_print_page(site: Path, chapters) -> list[str]:
+    """The print page has every chapter and figure, each drawn with a size in print."""
+    problems = []
+    text = (site / "print" / "index.html").read_text(encoding="utf-8")
+    for name, chapter in chapters:
+        if f'id="chapters-{name}"' not in text:
+            problems.append(f"print page: chapter {chapter.title!r} missing")
+    server, base = serve(site)
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.emulate_media(media="print")
+            page.goto(base + "print/", wait_until="load")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_function(WIDGETS_READY, timeout=15_000)
+            drawn = {f["id"]: f for f in page.evaluate(PRINT_FIGURES)}
+            browser.close()
+    finally:
+        server.shutdown()
+    for name, chapter in chapters:
+        for figure in chapter.figures:
+            box = drawn.get(figure["id"])
+            if box is None:
+                problems.append(f"print page: figure {figure['id']} of {name} missing")
+            elif box["width"] < 50 or box["height"] < 50:
+                problems.append(f"print page: figure {figure['id']} printed at "
+                                f"{box['width']:.0f} x {box['height']:.0f} px")  # fmt: skip
+    problems += [f"print page: explorable figure {i} hidden or without a size"
+                 for i, box in drawn.items() if i and i.startswith("widget-")
+                 and (box["width"] < 50 or box["height"] < 50)]  # fmt: skip
+    return problems
+
+
+def pdf_tools() -> bool:
+    return all(shutil.which(tool) for tool in ("pdftotext", "pdfinfo"))
+
+
+def check_pdf(site: Path, chapters) -> tuple[list[str], str]:
+    """The PDF in the site: every chapter title in order, every figure's caption and
+    most of its labels in its text. Returns the problems and a line saying what it has."""
+    pdf = site / PDF_NAME
+    if not pdf.is_file():
+        return [f"{PDF_NAME} is not in the site (make it with scripts/build-pdf)"], ""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M)[1])
+    raw = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout  # fmt: skip
+    text = letters(raw)
+    problems, at, figures = [], 0, 0
+    for _, chapter in chapters:
+        title = letters(chapter.title)
+        found = text.find(title, at)
+        if not title or found < 0:
+            where = "out of order" if title and title in text else "missing"
+            problems.append(f"PDF: chapter title {chapter.title.strip()!r} {where}")
+            continue
+        at = found + len(title)
+        for figure in chapter.figures:
+            figures += 1
+            for part in figure["caption"]:
+                if len(letters(part)) >= 12 and letters(part) not in text:
+                    quoted = part.strip()[:60]
+                    problems.append(f"PDF: caption of {figure['id']} missing ({quoted!r})")
+            labels = {letters(label) for label in figure["labels"]}
+            labels = {label for label in labels if sum(c.isalpha() for c in label) >= 3}
+            drawn = [label for label in labels if label in text]
+            if labels and len(drawn) * 2 < len(labels):
+                problems.append(f"PDF: figure {figure['id']} not drawn: {len(drawn)} of its "
+                                f"{len(labels)} labels in the text")  # fmt: skip
+    size = pdf.stat().st_size / 1e6
+    summary = (f"{PDF_NAME}: {pages} pages, {size:.1f} MB, {len(chapters)} chapters, "
+               f"{figures} figures")  # fmt: skip
+    if pages < 2 * len(chapters):
+        problems.append(f"PDF: only {pages} pages for {len(chapters)} chapters")
+    return problems, summary
+
+
+def check_book_pdf(site: Path) -> tuple[dict, str]:
+    """The print page and the PDF; returns {where: problems} and what was checked."""
+    chapters = chapters_of(site)
+    if not (site / "print" / "index.html").is_file():
+        return {"the whole book": ["no print page (print/): is print-site in mkdocs.yml?"]}, ""
+    failures = {}
+    problems = check_print_page(site, chapters)
+    if problems:
+        failures["the print page (print/)"] = problems
+    if not pdf_tools():
+        if os.environ.get("CI") == "true":
+            failures[PDF_NAME] = ["pdftotext/pdfinfo (poppler-utils) not found, and CI=true"]
+            return failures, ""
+        return failures, (f"{PDF_NAME}: SKIPPED, the PDF check needs pdftotext and pdfinfo "
+                          "(Debian/Ubuntu: sudo apt-get install poppler-utils)")  # fmt: skip
+    problems, summary = check_pdf(site, chapters)
+    if problems:
+        failures[PDF_NAME] = problems
+    return failures, summary
 
 
 def check_palette(site: Path, pages: list[str], palette: str, shots: Path) -> dict:
@@ -278,6 +518,8 @@ def main() -> int:
         jobs = [pool.submit(check_palette, site, pages, p, shots) for p in PALETTES]
         for job in jobs:
             failures.update(job.result())
+    book, book_summary = check_book_pdf(site)
+    failures.update(book)
     for where, problems in failures.items():
         print(f"\n{where}:")
         for problem in problems:
@@ -288,6 +530,10 @@ def main() -> int:
           f"{os.path.relpath(shots)}")  # fmt: skip
     if any(not where.startswith("/") for where in failures):
         print("check-site: pages made requests to other hosts (listed above)")
+    if book_summary:
+        print(f"check-site: {book_summary}")
+    failed += len(book)
+    views += 1  # the whole book: its print page and its PDF
     print(f"check-site: {views - failed} passed, {failed} failed")
     return 1 if failures else 0
 

@@ -79,17 +79,24 @@ def checks() -> list[Check]:
             env={"BOOK_REFERENCE_SITE": str(site)},
         ),  # fmt: skip
         Check(
+            "pdf",
+            ["scripts/build-pdf", "--no-build"],
+            "the whole book as one PDF, printed by Chromium, into site/",
+            # after the comparison of the two builds: the PDF is not part of a build
+            needs=("build", "build-tests"),
+        ),  # fmt: skip
+        Check(
             "site",
             ["scripts/check-site", "--no-build"],
-            "every page in headless Chromium, light and dark",
-            needs=("build",),
+            "every page in headless Chromium, light and dark; the PDF",
+            needs=("build", "pdf"),
             cores=2,
         ),
         Check(
             "offline",
             ["scripts/check-offline"],
             "the offline copy, built from the same runs and opened from disk",
-            needs=("build",),
+            needs=("build", "pdf"),
         ),  # fmt: skip
     ]
 

@@ -1,0 +1,116 @@
+"""Print the whole book to one PDF with headless Chromium.
+
+Usage: python scripts/build_pdf.py [SITE_DIR]   (default: site/)
+
+The build makes ``print/``, every page of the book on one page
+(mkdocs-print-site-plugin, see mkdocs.yml). This serves SITE_DIR on
+127.0.0.1, opens that page in Chromium (the same browser and flags as the
+site check) with print media and the light palette, opens every folded block
+(exercise solutions are printed), waits for the explorable figures to draw,
+points links that would lead back to the local server at the published
+site (``site_url``) instead, and prints it to
+``build/neural-networks-from-scratch.pdf`` (A4, with an outline of the
+chapters and their sections, tagged for screen readers, page numbers from the
+print page's CSS), then copies it into SITE_DIR, where the home page links it.
+Links between pages of the book are links inside the PDF. Nothing is
+requested from any other host; a console error, a failed request or a request
+to another host fails it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from check_site import CHROMIUM, CHROMIUM_ARGS, WIDGETS_READY, serve
+
+ROOT = Path(__file__).resolve().parent.parent
+PDF_NAME = "neural-networks-from-scratch.pdf"
+PRINT_PAGE = "print/"
+# Folded blocks open (nn-print.js does it too), and links to the local server
+# (downloads, the source of a figure) pointed at the published site instead.
+PREPARE = r"""base => {
+  document.querySelectorAll("details").forEach(d => { d.open = true; });
+  const canonical = document.querySelector("link[rel=canonical]")?.href ?? "";
+  const site = canonical.replace(/print\/$/, "");
+  for (const a of document.querySelectorAll("a[href]")) {
+    if (site && a.href.startsWith(base)) a.href = site + a.href.slice(base.length);
+  }
+  return {
+    pages: document.querySelectorAll("section.print-page[id]:not(.md-section)").length,
+    site: site,
+  };
+}"""
+
+
+def build_pdf(site: Path, out: Path) -> dict:
+    """Print SITE's print page to OUT; return what was printed."""
+    if not (site / PRINT_PAGE / "index.html").is_file():
+        raise SystemExit(f"build-pdf: no print page in {site / PRINT_PAGE}; build the book first")
+    server, base = serve(site)
+    problems: list[str] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(
+                color_scheme="light", viewport={"width": 1100, "height": 1400}
+            )
+
+            def route(r):
+                if r.request.url.startswith((base, "data:")):
+                    r.continue_()
+                else:
+                    problems.append(f"request to another host: {r.request.url}")
+                    r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("console", lambda m: m.type == "error" and problems.append(m.text))
+            page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+            page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+            page.emulate_media(media="print", color_scheme="light")
+            # "load" first: the page is long, and can be still parsing when the
+            # network has been idle for networkidle's half second
+            page.goto(base + PRINT_PAGE, wait_until="load")
+            page.wait_for_load_state("networkidle")
+            page.wait_for_function(WIDGETS_READY, timeout=15_000)
+            facts = page.evaluate(PREPARE, base)
+            page.wait_for_timeout(200)  # let opened blocks and widgets lay out
+            out.parent.mkdir(parents=True, exist_ok=True)
+            page.pdf(
+                path=str(out),
+                format="A4",
+                print_background=True,
+                outline=True,
+                tagged=True,
+                prefer_css_page_size=True,
+            )
+            browser.close()
+    finally:
+        server.shutdown()
+    if problems:
+        raise SystemExit("build-pdf: printing the book failed:\n  - " + "\n  - ".join(problems))
+    return facts
+
+
+def main() -> int:
+    site = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "site").resolve()
+    out = ROOT / "build" / PDF_NAME
+    start = time.perf_counter()
+    facts = build_pdf(site, out)
+    shutil.copyfile(out, site / PDF_NAME)
+    seconds = time.perf_counter() - start
+    size = out.stat().st_size / 1e6
+    print(
+        f"build-pdf: {facts['pages']} pages of the site printed to {out.relative_to(ROOT)} "
+        f"({size:.1f} MB) in {seconds:.1f} s, copied to {site / PDF_NAME}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
