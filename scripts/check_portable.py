@@ -191,9 +191,9 @@ def set_up(env: Environment) -> str:
             text=True,
             check=True,
         ).stdout
-        if env.setup == "newest":  # the same packages, unpinned
+        if env.setup == "newest":  # the same packages, unpinned, with their markers
             exported = "\n".join(
-                re.split(r"[=;\s]", line, maxsplit=1)[0]
+                re.sub(r"==[^\s;]+", "", line)
                 for line in exported.splitlines()
                 if line and not line.startswith(("#", " ", "-"))
             )

@@ -6,7 +6,7 @@
 - every page has link-preview meta tags with its own description and the
   book's favicon (docs/overrides/main.html);
 - the print page of the whole book (mkdocs-print-site-plugin) has its links
-  mended by docs/overrides/hooks/print_page.py: to a page it leaves out, to a
+  mended by the bookkit plugin (bookkit/printpage.py): to a page it leaves out, to a
   figure whose id the plugin keeps, to a heading of another page, and the
   references to an input the plugin renames.
 """
@@ -44,6 +44,7 @@ extra:
   repo_branch: main
   repo_docs: docs
 plugins:
+  - bookkit
   - print-site:
       print_page_basename: print
       add_cover_page: true
@@ -51,9 +52,7 @@ plugins:
       enumerate_headings: false
       enumerate_figures: false
       exclude: [left-out.md]
-hooks:
-  - {(OVERRIDES / "hooks" / "print_page.py").as_posix()}
-markdown_extensions: [attr_list, md_in_html]
+markdown_extensions: [attr_list, md_in_html, bookkit.markdown]
 """
 
 PAGES = {

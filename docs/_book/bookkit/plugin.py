@@ -15,7 +15,8 @@ does what only MkDocs can:
 - keeps measured times (``<span class="nn-volatile">``) out of the search
   index, so that two clean builds differ only inside those spans, and the
   figures' SVG and the widgets' data too (nothing a reader searches for);
-- builds the offline copy's search with the iframe-worker shim.
+- builds the offline copy's search with the iframe-worker shim;
+- mends the links of the whole book's print page (``bookkit.printpage``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from . import downloads, provenance
+from . import downloads, printpage, provenance
 from .cache import ROOT, ExecutionCache
 from .markdown import Book, PageSource
 
@@ -217,7 +218,9 @@ class BookPlugin(BasePlugin[BookConfig]):
         spans = iter(self.volatile.pop(page.file.src_uri, []))
         return VOLATILE.sub(lambda m: "".join(next(spans, (m[1], m[2], m[3]))), output)
 
+    @event_priority(-100)  # after print-site has written the print page
     def on_post_build(self, config) -> None:
+        printpage.mend(config, self.files)
         unsorted = [
             c for run in self.book.runs.values() for c in run.claims if c.kind == "unsorted"
         ]

@@ -3,8 +3,8 @@
 mkdocs-print-site-plugin (mkdocs.yml) joins the pages of the book into one
 and turns every link between pages into a link inside that page:
 ``../06-loss-functions/#the-mean`` becomes ``#chapters-06-loss-functions-the-mean``.
-Two kinds of target are then missing, and this hook (run after the plugin has
-written the page) points them somewhere real:
+Two kinds of target are then missing, and ``mend`` (called by the bookkit plugin
+after print-site has written the page) points them somewhere real:
 
 - a page left out of the print page (the claims page, the API reference, whose
   symbols the chapters link to through autorefs): the link goes to that page
@@ -28,15 +28,11 @@ import html
 import re
 from pathlib import Path
 
-from mkdocs.plugins import event_priority
 from mkdocs.utils import get_relative_url
 
 HREF = re.compile(r"""href=(["'])#(.*?)\1""")
 REFERENCE = re.compile(r"""\s(aria-controls|aria-labelledby|aria-describedby|for)=(["'])(.*?)\2""")
 ID = re.compile(r"""\s(?:id|name)=(["'])(.*?)\1""")
-
-_files: list = []
-
 
 def _key(url: str) -> str:
     """The plugin's name for a page's section (mkdocs_print_site_plugin.urls.get_page_key)."""
@@ -44,17 +40,12 @@ def _key(url: str) -> str:
     return key or "index"
 
 
-def on_files(files, config):
-    _files[:] = [files]
-    return files
-
-
 def _ids(text: str) -> set[str]:
     return {html.unescape(found) for _, found in ID.findall(text)}
 
 
-@event_priority(-100)  # after print-site has written the print page
-def on_post_build(config):
+def mend(config, files) -> None:
+    """Mend the print page that print-site wrote (call after its ``on_post_build``)."""
     plugin = config.plugins.get("print-site")
     if plugin is None or not plugin.config.get("enabled"):
         return
@@ -64,7 +55,7 @@ def on_post_build(config):
     text = target.read_text(encoding="utf-8")
     here = plugin.print_page.file.url
     ids = _ids(text)
-    pages = [f.page for f in _files[0].documentation_pages() if f.page is not None]
+    pages = [f.page for f in files.documentation_pages() if f.page is not None]
     left_out = {}  # key -> page, for pages the print page does not contain
     elsewhere = {}  # id -> page, for the ids of those pages
     for page in pages:
