@@ -1,9 +1,11 @@
 """Optimizers: turn gradients into parameter updates, in place.
 
-``step(parameters)`` takes the ``(parameter, gradient)`` pairs of a network
-(``Sequential.parameters()``) and updates every parameter array in place.
-State such as momentum is kept per position in that list, so pass the pairs
-in the same order each step (``parameters()`` guarantees it).
+The contract: ``optimizer.step(pairs)`` takes a list of ``(parameter,
+gradient)`` array pairs and updates every parameter in place. For a network,
+pass ``net.parameters()`` (one pair, ``(net.theta, net.grad)``); ``fit`` does
+exactly that after each backward pass, so one optimizer can carry on in a
+hand-written loop where ``fit`` stopped. State such as momentum is kept per
+position in the list, so pass the same pairs, in the same order, at every step.
 
 Examples:
     >>> import numpy as np
@@ -29,7 +31,11 @@ class Optimizer:
         self.t = 0  # number of steps taken
 
     def step(self, parameters) -> None:
-        """Update each parameter in place from its gradient."""
+        """Update each parameter in place from its gradient.
+
+        Args:
+            parameters: ``(parameter, gradient)`` pairs, e.g. ``net.parameters()``.
+        """
         parameters = list(parameters)
         if not self.state:
             self.state = [{} for _ in parameters]
