@@ -4,7 +4,8 @@ A mutant is *killed* when a test fails (or times out) with it in place. A
 surviving mutant is a change to the code no test notices; it either shows a
 missing test or is *equivalent*: it behaves exactly like the original (say,
 ``x[0:n]`` for ``x[:n]``). Equivalent mutants are listed, each with its reason,
-in the file given as the second argument, and are left out of the score.
+in the file given as the second argument. "killed %" is killed / mutants;
+"score" leaves the equivalent ones out: killed / (mutants - equivalent).
 
 Usage: ``python scripts/mutation_report.py build/mutation scripts/mutation-equivalent.txt``
 """
@@ -52,8 +53,11 @@ def main(work: Path, equivalent_file: Path) -> int:
     if not metas:
         sys.exit(f"no mutmut results in {work}/mutants: run scripts/mutation first")
     equivalent = read_equivalent(equivalent_file)
-    seen, survivors, ok = set(), [], True
-    print(f"{'module':12} {'mutants':>7} {'killed':>6} {'equiv.':>6} {'survived':>8} {'score':>6}")
+    seen, survivors, stale, ok = set(), [], [], True
+    print(
+        f"{'module':12} {'mutants':>7} {'killed':>6} {'equiv.':>6} {'survived':>8} "
+        f"{'killed %':>8} {'score':>6}"
+    )
     for meta in metas:
         module = meta.name.removesuffix(".py.meta")
         codes = json.loads(meta.read_text())["exit_code_by_key"]
@@ -62,6 +66,8 @@ def main(work: Path, equivalent_file: Path) -> int:
             seen.add(name)
             if code in KILLED:
                 count["killed"] += 1
+                if name in equivalent:
+                    stale.append(f"listed as equivalent but killed (the code changed?): {name}")
             elif name in equivalent:
                 count["equivalent"] += 1
             else:
@@ -69,24 +75,26 @@ def main(work: Path, equivalent_file: Path) -> int:
                 survivors.append((name, code))
         scored = len(codes) - count["equivalent"]
         score = count["killed"] / scored if scored else 1.0
+        raw = count["killed"] / len(codes) if codes else 1.0
         core = module in CORE
-        flag = "" if not core else ("" if score >= GOAL else "  below 90%")
+        flag = "" if not core else ("" if raw >= GOAL else "  below 90%")
         ok &= not flag
         print(
             f"{module:12} {len(codes):7} {count['killed']:6} {count['equivalent']:6} "
-            f"{count['survived']:8} {score:6.1%}{'' if core else '  (not core)'}{flag}"
+            f"{count['survived']:8} {raw:8.1%} {score:6.1%}{'' if core else '  (not core)'}{flag}"
         )
-    stale = sorted(set(equivalent) - seen)
-    for name in stale:
-        print(f"listed as equivalent but no such mutant (the code changed?): {name}")
-    core_survivors = [s for s in survivors if s[0].split(".")[1].split("__")[0] in CORE]
-    for name, code in survivors:
+    gone = sorted(set(equivalent) - seen)
+    stale += [f"listed as equivalent but no such mutant: {name}" for name in gone]
+    for line in stale:
+        print(line)
+    core_survivors = [s for s in survivors if s[0].split(".")[1] in CORE]
+    for name, code in core_survivors:  # the others (datasets, plotting) only get a count
         print(f"survived ({'no tests' if code == 33 else code}): {name}")
     print(
-        f"{len(core_survivors)} surviving mutants in core modules; "
-        f"goal: >= {GOAL:.0%} killed in every core module: {'met' if ok else 'MISSED'}"
+        f"{len(core_survivors)} surviving mutants in core modules that are not listed as "
+        f"equivalent; goal: >= {GOAL:.0%} killed in every core module: {'met' if ok else 'MISSED'}"
     )
-    return 0 if ok and not stale else 1
+    return 0 if ok and not stale and not core_survivors else 1
 
 
 if __name__ == "__main__":
