@@ -178,10 +178,10 @@ class Dense:
         last product is skipped and ``None`` is returned.
         """
         dZ = self.activation.backward(self.Z, grad)  # dL/dZ = dL/dA * f'(Z)
-        # [:] fills dW and db in place: they are views into the network's grad vector
-        self.dW[:] = self.X.T @ dZ  # dL/dW = X^T dZ, summed over the samples
-        self.db[:] = dZ.sum(axis=0)  # dL/db = the sum of dZ's rows
-        return dZ @ self.W.T if input_grad else None  # dL/dX = dZ W^T
+        # dW and db are views into the network's grad vector: out= writes into them
+        np.matmul(self.X.T, dZ, out=self.dW)  # dL/dW = X.T @ dZ, summed over the samples
+        dZ.sum(axis=0, out=self.db)  # dL/db = dZ.sum(axis=0), the sum of dZ's rows
+        return dZ @ self.W.T if input_grad else None  # dL/dX = dZ @ W.T
 
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """Pairs ``(parameter, gradient)``: ``[(W, dW), (b, db)]``."""

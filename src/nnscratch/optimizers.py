@@ -122,13 +122,16 @@ class Adam(Optimizer):
         self.eps = positive_float(eps, "eps")
 
     def update(self, param, grad, state):
-        if not state:  # moments start at zero; buf avoids a new array per step
+        if not state:  # moments start at zero; buf avoids new arrays at every step
             state.update(m=np.zeros_like(param), v=np.zeros_like(param), buf=np.empty_like(param))
         m, v, buf = state["m"], state["v"], state["buf"]
-        m += (1 - self.beta1) * (grad - m)  # = beta1 m + (1 - beta1) g
+        np.subtract(grad, m, out=buf)
+        buf *= 1 - self.beta1
+        m += buf  # m + (1 - beta1) (g - m) = beta1 m + (1 - beta1) g
         np.square(grad, out=buf)
         buf -= v
-        v += (1 - self.beta2) * buf  # = beta2 v + (1 - beta2) g^2
+        buf *= 1 - self.beta2
+        v += buf  # v + (1 - beta2) (g^2 - v) = beta2 v + (1 - beta2) g^2
         # lr * m_hat / (sqrt(v_hat) + eps) with m_hat = m / c1 and v_hat = v / c2^2,
         # rearranged so the bias corrections scale numbers, not whole arrays
         c1, c2 = 1 - self.beta1**self.t, np.sqrt(1 - self.beta2**self.t)
