@@ -180,3 +180,47 @@ def test_worked_example_by_hand():
     assert second.db.tolist() == [5.0]
     assert first.dW.tolist() == [[10.0, 0.0]]
     assert first.db.tolist() == [10.0, 0.0]
+
+
+def test_numerical_gradient_restores_x_and_uses_its_step():
+    x = np.array([[0.5, -1.5], [2.0, 3.0]])
+    original = x.copy()
+    seen = []
+    grad = numerical_gradient(lambda v: seen.append(v.copy()) or float(np.sum(v**3)), x, eps=1e-3)
+    assert np.array_equal(x, original) and len(seen) == 8
+    assert seen[0][0, 0] == 0.5 + 1e-3 and seen[1][0, 0] == 0.5 - 1e-3  # +eps, then -eps
+    np.testing.assert_allclose(grad, 3 * original**2 + 1e-6, rtol=1e-9)  # central: error eps^2
+    with pytest.raises(TypeError, match="x must be a float NumPy array, got list"):
+        numerical_gradient(lambda v: 0.0, [1.0, 2.0])
+    with pytest.raises(TypeError, match="got ndarray"):
+        numerical_gradient(lambda v: 0.0, np.array([1, 2]))
+
+
+def test_relative_error_by_hand():
+    assert relative_error(np.zeros(3), np.zeros(3)) == 0.0
+    assert relative_error(np.array([3.0, 4.0]), np.zeros(2)) == 1.0
+    assert relative_error(np.array([2.0]), np.array([1.0])) == pytest.approx(1 / 3)
+    assert relative_error([[3.0, 0.0]], [[0.0, 4.0]]) == pytest.approx(5 / 7)
+    assert isinstance(relative_error(np.ones(2), np.ones(2)), float)
+
+
+def test_check_gradients_reports_the_worst_array_in_evaluation_mode():
+    class WrongBias(Dense):
+        def backward(self, grad, input_grad=True):
+            dX = super().backward(grad, input_grad)
+            self.db *= 3.0  # only the bias gradient is wrong, by a factor of 3: error 1/2
+            return dX
+
+    X, y = rng().normal(size=(5, 2)), rng().normal(size=(5, 1))
+    net = Sequential([Dense(2, 6, "tanh", seed=0), WrongBias(6, 1, seed=1)])
+    assert check_gradients(net, X, y, "mse") == pytest.approx(0.5, rel=1e-6)
+    dropped = Sequential([Dense(2, 6, "tanh", seed=0), Dropout(0.5, seed=0), Dense(6, 1, seed=1)])
+    assert check_gradients(dropped, X, y, "mse") < TOL  # dropout is off
+    smooth = mlp([2, 3, 1], "tanh", seed=0)
+    assert check_gradients(smooth, X, y) < TOL  # mse by default
+    assert check_gradients(smooth, X, y, "mse", eps=0.5) > 1e-4  # a coarse step is seen
+
+
+def test_relative_error_of_booleans_and_lists():
+    assert relative_error(np.array([True, False]), np.array([False, False])) == 1.0
+    assert relative_error([1, 2], [1, 2]) == 0.0

@@ -69,3 +69,23 @@ def test_text_keeps_its_decimals_and_late_text_follows_the_theme():
     svg = plotting.to_svg(fig, "late-text", "a line with a label")
     assert "slope -0.1036" in svg.replace("\u2212", "-")  # not cut to -0.10
     assert "#000000" not in svg and "#ffffff" not in svg.lower()  # no hard black or white
+
+
+def test_the_style_sticks_to_figures_made_by_subplots():
+    import matplotlib as mpl
+
+    before = dict(mpl.rcParams)
+    fig, axes = plotting.subplots(1, 2)
+    (line,) = axes[1].plot([0, 1], [1, 0])  # all drawn after subplots() returned
+    text = axes[1].text(0.5, 0.5, "late")
+    legend = axes[1].legend(["a line"])
+    title = fig.suptitle("a figure")
+    extra = fig.add_subplot(2, 2, 4)
+    assert line.get_linewidth() == 2.0 and line.get_color() == plotting.COLORS[0]
+    assert text.get_color() == title.get_color() == plotting.FG
+    assert not legend.get_frame_on() and legend.get_texts()[0].get_color() == plotting.FG
+    assert isinstance(extra, plotting.BookAxes) and extra.get_facecolor()[3] == 0  # no fill
+    assert dict(mpl.rcParams) == before  # nothing global changed
+    assert plotting.slug("ch 3: fig/a") == "ch-3-fig-a"
+    with pytest.raises(ValueError, match="letters or digits"):
+        plotting.slug(" :: ")

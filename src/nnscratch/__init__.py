@@ -2,8 +2,9 @@
 
 The package behind the book *Neural Networks from Scratch*. Read it in the
 order of the chapters: ``activations``, ``losses``, ``neuron``, ``layers``,
-``network``, ``optimizers``, ``training``, ``gradcheck``, ``experiments``,
-with ``datasets`` and ``plotting`` alongside.
+``network``, ``optimizers``, ``training``, ``gradcheck``, then ``stacked``
+(many networks trained side by side) and ``experiments``, with ``datasets``
+and ``plotting`` alongside.
 
 Examples:
     >>> import nnscratch
@@ -23,10 +24,11 @@ from . import (
     neuron,
     optimizers,
     plotting,
+    stacked,
     training,
 )
 from .layers import Dense, Dropout
-from .network import Sequential, mlp, stack
+from .network import Sequential, mlp
 from .optimizers import SGD, Adam, Momentum
 
 __version__ = "0.1.0"
@@ -41,12 +43,12 @@ __all__ = [
     "neuron",
     "optimizers",
     "plotting",
+    "stacked",
     "training",
     "Dense",
     "Dropout",
     "Sequential",
     "mlp",
-    "stack",
     "SGD",
     "Momentum",
     "Adam",

@@ -263,7 +263,7 @@ class Softmax(Activation):
     def backward(self, z, grad):
         # J @ g with J = diag(s) - s s^T, without forming J: s * (g - <g, s>)
         s = self._output(z)
-        return s * (grad - np.sum(grad * s, axis=-1, keepdims=True))
+        return s * (grad - (grad * s).sum(axis=-1, keepdims=True))
 
 
 class Step(Activation):

@@ -2,8 +2,8 @@
 
 One run can mislead: whether a small network learns XOR depends on where its
 weights start. ``run`` trains every seed's network side by side in one stacked
-network (see ``network.stack``), so 100 seeds cost far less than 100 runs, and
-each model ends exactly where it would have trained alone.
+network (see ``stacked``), so 100 seeds cost far less than 100 runs, and each
+model ends exactly where it would have trained alone.
 
 Examples:
     >>> from nnscratch.datasets import xor
@@ -25,13 +25,20 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .network import Sequential, stack
-from .training import accuracy
+from . import stacked
 
 
 def all_correct(y_pred, y_true) -> np.ndarray:
-    """Success criterion: every sample classified correctly (per model)."""
-    return np.asarray(accuracy(y_pred, y_true)) == 1.0
+    """Success criterion: every sample classified correctly, per model.
+
+    Args:
+        y_pred: Outputs of ``m`` models, ``(m, n_samples, n_out)``.
+        y_true: Targets ``(n_samples, n_out)`` or integer labels ``(n_samples,)``.
+
+    Returns:
+        A boolean array of shape ``(m,)``.
+    """
+    return stacked.accuracy_per_model(y_pred, y_true) == 1.0
 
 
 @dataclass
@@ -45,7 +52,7 @@ class SeedResults:
         success: Whether each seed met the criterion, shape ``(m,)``.
         diverged: Whether each seed's loss became non-finite, shape ``(m,)``;
             such seeds never count as successes.
-        network: The stacked, trained network; ``network.model(j)`` is seed j's.
+        network: The trained ``stacked.Stack``; ``network.model(j)`` is seed j's network.
     """
 
     seeds: np.ndarray
@@ -53,7 +60,7 @@ class SeedResults:
     predictions: np.ndarray
     success: np.ndarray
     diverged: np.ndarray
-    network: Sequential
+    network: stacked.Stack
 
     @property
     def final_loss(self) -> np.ndarray:
@@ -86,8 +93,9 @@ def run(
     X,
     y,
     seeds,
+    *,
+    optimizer,
     loss="mse",
-    optimizer=None,
     epochs: int = 1000,
     batch_size=None,
     shuffle: bool = True,
@@ -101,31 +109,32 @@ def run(
         X: Inputs ``(n_samples, n_in)``.
         y: Targets ``(n_samples, n_out)``.
         seeds: The seeds (also used to shuffle each model's mini-batches).
+        optimizer: An optimizer; a copy is used, so the one given stays fresh.
         loss: A loss or its name, as in ``training.fit``.
         epochs: Passes over the data.
         batch_size: Samples per update; ``None`` means the full batch.
         shuffle: Shuffle each model's samples every epoch (mini-batches only).
         weight_decay: L2 strength, as in ``training.fit``.
-        optimizer: An optimizer; a copy is used, so the one given stays fresh.
         success: ``success(predictions (m, n, k), y) -> bool array (m,)``.
     """
     seeds = np.array(list(seeds))
     if seeds.size == 0:
         raise ValueError("seeds must not be empty")
-    net = stack(build(int(s)) for s in seeds)
-    with warnings.catch_warnings(), np.errstate(all="ignore"):
+    net = stacked.stack(build(int(s)) for s in seeds)
+    with warnings.catch_warnings():
         # divergence is reported per seed in the results instead of as a warning
         warnings.filterwarnings("ignore", "\\d+ of \\d+ models diverged", RuntimeWarning)
-        history = net.fit(
+        history = stacked.fit(
+            net,
             X,
             y,
-            loss=loss,
-            optimizer=copy.deepcopy(optimizer),
-            epochs=epochs,
-            batch_size=batch_size,
+            loss,
+            copy.deepcopy(optimizer),
+            epochs,
+            batch_size,
+            seeds=[int(s) for s in seeds],
             shuffle=shuffle,
             weight_decay=weight_decay,
-            seed=[int(s) for s in seeds],
         )
         predictions = net.predict(X)
     ok = np.asarray(success(predictions, np.asarray(y)), dtype=bool) & ~history.diverged

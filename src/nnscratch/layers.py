@@ -1,7 +1,9 @@
-"""Layers: ``Dense`` (many neurons at once) and ``Dropout``.
+"""Layers: the contract every layer keeps, ``Dense`` (many neurons at once) and ``Dropout``.
 
 A layer's ``forward`` caches what its ``backward`` needs; ``backward`` takes
-dL/d(output), stores the parameter gradients and returns dL/d(input).
+dL/d(output), stores the gradients of the layer's parameters and returns
+dL/d(input). ``Sequential`` and ``fit`` use a layer through ``Layer`` only, so
+a new kind of layer needs no change anywhere else.
 
 Examples:
     >>> import numpy as np
@@ -10,14 +12,47 @@ Examples:
     (4, 3)
     >>> layer.backward(np.ones((4, 3))).shape
     (4, 2)
+    >>> isinstance(layer, Layer), isinstance(Dropout(0.5), Layer)
+    (True, True)
 """
 
 from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from . import activations
 from ._checks import as_array, lookup, make_rng, positive_float, positive_int, unit_interval
+
+
+@runtime_checkable
+class Layer(Protocol):
+    """What a network needs from a layer: four methods and a count.
+
+    Inputs ``X`` have shape ``(n_samples, n_in)`` and outputs ``(n_samples, n_out)``.
+    """
+
+    n_params: int
+    """How many trainable numbers the layer holds (0 if none)."""
+
+    def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
+        """Return the outputs for ``X`` and keep what ``backward`` needs.
+
+        ``training=True`` switches on what happens only in training (dropout).
+        """
+
+    def backward(self, grad: np.ndarray, input_grad: bool = True) -> np.ndarray | None:
+        """Take dL/d(output) of the last ``forward``, fill the parameters' gradients
+        and return dL/d(input) (``None`` if ``input_grad=False``: nobody needs it)."""
+
+    def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(parameter, gradient)`` pairs, ``n_params`` numbers in all. Weight
+        decay applies to the parameters with two axes (weights), not to biases."""
+
+    def bind(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """Keep the parameters in ``theta`` and their gradients in ``grad`` from now on:
+        ``Sequential`` gives each layer a slice of its two vectors, one number per parameter."""
 
 
 def _glorot(rng, n_in, n_out, scale):
@@ -69,8 +104,10 @@ class Dense:
         dtype: ``np.float64`` (default) or ``np.float32``.
 
     Attributes:
-        W: Weights, shape ``(n_in, n_out)``. Biases ``b``: shape ``(n_out,)``.
-        dW: dL/dW after ``backward``, shape of ``W``; ``db`` likewise.
+        W: Weights, shape ``(n_in, n_out)``: column ``k`` holds neuron ``k``'s weights.
+        b: Biases, shape ``(n_out,)``.
+        dW: dL/dW after ``backward``, shape of ``W``; ``db`` likewise for ``b``.
+        X: The inputs of the last ``forward``; ``Z`` its weighted sums ``(n_samples, n_out)``.
 
     Examples:
         >>> layer = Dense(3, 2, "sigmoid", seed=1)
@@ -94,56 +131,44 @@ class Dense:
         if init == "auto":
             init = AUTO_INIT[self.activation.family]
         make = lookup(init, INITS, "init")
-        scale = positive_float(scale, "scale")
-        W = make(make_rng(seed, rng), self.n_in, self.n_out, scale)
-        self._set(W.astype(dtype), np.zeros(self.n_out, dtype=dtype))
+        W = make(make_rng(seed, rng), self.n_in, self.n_out, positive_float(scale, "scale"))
+        self.W, self.b = W.astype(dtype), np.zeros(self.n_out, dtype=dtype)
+        self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
 
     @classmethod
     def from_weights(cls, W, b, activation="identity") -> Dense:
         """Build a layer with given weights ``W (n_in, n_out)`` and biases ``b (n_out,)``.
 
-        A leading axis on both (``W (m, n_in, n_out)``, ``b (m, 1, n_out)``)
-        holds ``m`` models trained side by side.
-
         Examples:
             >>> Dense.from_weights([[1.0], [-1.0]], [0.5]).forward([[2.0, 1.0]])
             array([[1.5]])
         """
-        W = as_array(W, "W", (2, 3))
-        b = as_array(b, "b", (1, 3))
-        if b.shape[-1] != W.shape[-1] or (W.ndim == 3 and b.shape != (len(W), 1, W.shape[-1])):
-            raise ValueError(f"b must have shape {W.shape[:-2]} + (n_out,), got {b.shape}")
-        layer = cls.__new__(cls)
-        layer.n_in, layer.n_out = W.shape[-2:]
-        layer.activation = activations.get(activation)
-        layer._set(W.copy(), b.copy())
+        W, b = as_array(W, "W", 2), as_array(b, "b", 1)
+        if b.shape != (W.shape[1],):
+            raise ValueError(f"b must have shape ({W.shape[1]},) for W {W.shape}, got {b.shape}")
+        layer = cls(*W.shape, activation, init="zeros", dtype=W.dtype)
+        layer.W[...], layer.b[...] = W, b
         return layer
 
-    def _set(self, W, b):
-        self.W, self.b = W, b
-        self.dW, self.db = np.zeros_like(W), np.zeros_like(b)
-
     def bind(self, theta: np.ndarray, grad: np.ndarray) -> None:
-        """Move ``W, b`` into the flat vector ``theta`` (and ``dW, db`` into ``grad``).
+        """Move ``W, b`` into ``theta`` and ``dW, db`` into ``grad``, as views.
 
-        Afterwards the four arrays are views, so updating ``theta`` in place
-        updates the layer. ``Sequential`` does this for all its layers.
+        Afterwards, changing ``theta`` in place changes the layer's weights:
+        ``Sequential`` does this so that one step updates every layer.
         """
         n = self.W.size
-        theta[:n], theta[n:] = self.W.ravel(), self.b.ravel()
-        self.W, self.b = theta[:n].reshape(self.W.shape), theta[n:].reshape(self.b.shape)
-        self.dW, self.db = grad[:n].reshape(self.W.shape), grad[n:].reshape(self.b.shape)
+        theta[:n], theta[n:] = self.W.ravel(), self.b
+        self.W, self.b = theta[:n].reshape(self.W.shape), theta[n:]
+        self.dW, self.db = grad[:n].reshape(self.W.shape), grad[n:]
 
     def forward(self, X, training: bool = False) -> np.ndarray:
         """Compute ``A = f(X @ W + b)`` for ``X`` of shape ``(n_samples, n_in)``."""
         X = np.asarray(X, dtype=self.W.dtype)
-        if X.ndim < 2 or X.shape[-1] != self.n_in:
-            raise ValueError(
-                f"X must have shape (n_samples, {self.n_in}) for this layer, got {X.shape}"
-            )
-        self.X = X  # cached for backward: dL/dW needs the inputs
+        if X.ndim != 2 or X.shape[1] != self.n_in:
+            raise ValueError(f"X must have {self.n_in} columns for {self}, got shape {X.shape}")
+        self.X = X  # kept for backward: dL/dW needs the inputs
         self.Z = X @ self.W
-        self.Z += self.b  # in place: one array fewer per call
+        self.Z += self.b  # Z = X W + b, with b added to every row
         return self.activation(self.Z)
 
     def backward(self, grad, input_grad: bool = True) -> np.ndarray | None:
@@ -153,9 +178,10 @@ class Dense:
         last product is skipped and ``None`` is returned.
         """
         dZ = self.activation.backward(self.Z, grad)  # dL/dZ = dL/dA * f'(Z)
-        np.matmul(self.X.mT, dZ, out=self.dW)  # dL/dW = X^T dZ, summed over samples
-        np.sum(dZ, axis=-2, out=self.db.reshape(dZ.shape[:-2] + (-1,)))  # dL/db = sum of dZ rows
-        return dZ @ self.W.mT if input_grad else None  # dL/dX = dZ W^T
+        # dW and db are views into the network's grad vector: out= writes into them
+        np.matmul(self.X.T, dZ, out=self.dW)  # dL/dW = X.T @ dZ, summed over the samples
+        dZ.sum(axis=0, out=self.db)  # dL/db = dZ.sum(axis=0), the sum of dZ's rows
+        return dZ @ self.W.T if input_grad else None  # dL/dX = dZ @ W.T
 
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
         """Pairs ``(parameter, gradient)``: ``[(W, dW), (b, db)]``."""
@@ -163,8 +189,8 @@ class Dense:
 
     @property
     def n_params(self) -> int:
-        """Weights plus biases of one model: ``n_in * n_out + n_out``."""
-        return self.n_in * self.n_out + self.n_out
+        """Weights plus biases: ``n_in * n_out + n_out``."""
+        return self.W.size + self.b.size
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in}, {self.n_out}, {self.activation.name!r})"
@@ -190,6 +216,8 @@ class Dropout:
         [0.0, 2.0]
     """
 
+    n_params = 0
+
     def __init__(self, rate: float, seed: int | None = None, rng=None):
         self.rate = unit_interval(rate, "rate")
         self.rng = make_rng(seed, rng)
@@ -213,7 +241,8 @@ class Dropout:
         """Dropout has no parameters."""
         return []
 
-    n_params = 0
+    def bind(self, theta: np.ndarray, grad: np.ndarray) -> None:
+        """Nothing to move: dropout has no parameters."""
 
     def __repr__(self) -> str:
         return f"Dropout({self.rate})"

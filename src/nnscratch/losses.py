@@ -6,10 +6,6 @@ Each loss is an object with ``loss(y_pred, y_true) -> float`` and
 gradient is the exact derivative of that value, factor 2 and 1/n included, so
 a finite-difference check agrees with it.
 
-Several models trained together (a leading axis of length ``m``, see
-``experiments``) give predictions of shape ``(m, n_samples, n_outputs)``; the
-loss is then an array of ``m`` values, one per model.
-
 Examples:
     >>> import numpy as np
     >>> MSE()(np.array([[3.0], [5.0]]), np.array([[1.0], [5.0]]))
@@ -22,30 +18,36 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import lookup
+from ._checks import as_array, lookup
+from .datasets import one_hot
 
 EPS = 1e-12  # keeps log() finite for predictions of exactly 0 or 1
 
 
 class Loss:
-    """Base class: shape checks and the per-model mean shared by all losses."""
+    """Base class: the shape checks shared by all losses."""
 
     name = "loss"
 
+    def targets(self, y_true, n_outputs: int, name: str = "y") -> np.ndarray:
+        """``y_true`` checked as targets for predictions of ``n_outputs`` columns."""
+        y_true = as_array(y_true, name, 2)
+        if y_true.shape[1] != n_outputs:
+            raise ValueError(
+                f"{name} must have {n_outputs} columns, one per network output, "
+                f"got shape {y_true.shape}"
+            )
+        return y_true
+
     def _check(self, y_pred, y_true):
         y_pred, y_true = np.asarray(y_pred), np.asarray(y_true)
-        if y_pred.ndim < 2:
+        if y_pred.ndim != 2:
             raise ValueError(f"y_pred must be 2-D (n_samples, n_outputs), got shape {y_pred.shape}")
-        if y_true.ndim < 2 or y_true.shape != y_pred.shape[-y_true.ndim :]:
+        if y_true.shape != y_pred.shape:
             raise ValueError(
                 f"y_true must have the shape of y_pred {y_pred.shape}, got {y_true.shape}"
             )
         return y_pred, y_true
-
-    @staticmethod
-    def _mean(per_element, axis=(-2, -1)):
-        value = per_element.mean(axis=axis)
-        return float(value) if np.ndim(value) == 0 else value
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
@@ -66,13 +68,13 @@ class MSE(Loss):
     def __call__(self, y_pred, y_true) -> float:
         """The mean of ``(y_pred - y_true)**2`` over all ``n * k`` entries."""
         y_pred, y_true = self._check(y_pred, y_true)
-        return self._mean((y_pred - y_true) ** 2)
+        return float(((y_pred - y_true) ** 2).mean())
 
     def gradient(self, y_pred, y_true) -> np.ndarray:
         """dL/dy_pred = ``2 (y_pred - y_true) / (n k)``, shape of ``y_pred``."""
         # d/dp of mean((p - y)^2) over n*k elements: 2 (p - y) / (n k)
         y_pred, y_true = self._check(y_pred, y_true)
-        return 2 * (y_pred - y_true) / (y_pred.shape[-2] * y_pred.shape[-1])
+        return 2 * (y_pred - y_true) / y_pred.size
 
 
 class MAE(Loss):
@@ -88,13 +90,13 @@ class MAE(Loss):
     def __call__(self, y_pred, y_true) -> float:
         """The mean of ``|y_pred - y_true|`` over all ``n * k`` entries."""
         y_pred, y_true = self._check(y_pred, y_true)
-        return self._mean(np.abs(y_pred - y_true))
+        return float(np.abs(y_pred - y_true).mean())
 
     def gradient(self, y_pred, y_true) -> np.ndarray:
         """dL/dy_pred = ``sign(y_pred - y_true) / (n k)``, shape of ``y_pred``."""
         # slope of |e| is sign(e) (we take 0 at e = 0), divided by n k for the mean
         y_pred, y_true = self._check(y_pred, y_true)
-        return np.sign(y_pred - y_true) / (y_pred.shape[-2] * y_pred.shape[-1])
+        return np.sign(y_pred - y_true) / y_pred.size
 
 
 class BinaryCrossEntropy(Loss):
@@ -125,13 +127,13 @@ class BinaryCrossEntropy(Loss):
     def __call__(self, y_pred, y_true) -> float:
         """The mean binary cross-entropy over all ``n * k`` entries."""
         p, y = self._check(y_pred, y_true)
-        return self._mean(-(y * np.log(p) + (1 - y) * np.log(1 - p)))
+        return float((-(y * np.log(p) + (1 - y) * np.log(1 - p))).mean())
 
     def gradient(self, y_pred, y_true) -> np.ndarray:
         """dL/dy_pred = ``(p - y) / (p (1 - p)) / (n k)``, shape of ``y_pred``."""
         # d/dp of -(y log p + (1-y) log(1-p)) is (p - y) / (p (1 - p))
         p, y = self._check(y_pred, y_true)
-        return (p - y) / (p * (1 - p)) / (p.shape[-2] * p.shape[-1])
+        return (p - y) / (p * (1 - p)) / p.size
 
 
 class CategoricalCrossEntropy(Loss):
@@ -150,31 +152,28 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_cross_entropy"
 
-    def _check(self, y_pred, y_true):
-        y_true = np.asarray(y_true)
-        if y_true.ndim == 1 and np.ndim(y_pred) >= 2:
-            from .datasets import one_hot
+    def targets(self, y_true, n_outputs: int, name: str = "y") -> np.ndarray:
+        """Like ``Loss.targets``, and integer labels ``(n_samples,)`` become one-hot rows."""
+        if np.ndim(y_true) == 1:
+            y_true = one_hot(y_true, n_outputs)
+        return super().targets(y_true, n_outputs, name)
 
-            if y_true.shape[0] != np.shape(y_pred)[-2]:
-                raise ValueError(
-                    f"y_true has {y_true.shape[0]} labels but y_pred has "
-                    f"{np.shape(y_pred)[-2]} rows"
-                )
-            y_true = one_hot(y_true, np.shape(y_pred)[-1])
+    def _check(self, y_pred, y_true):
+        if np.ndim(y_true) == 1 and np.ndim(y_pred) == 2:
+            y_true = self.targets(y_true, np.shape(y_pred)[1])
         p, y = super()._check(y_pred, y_true)
         return np.maximum(p, EPS), y  # log(0) would be -inf
 
     def __call__(self, y_pred, y_true) -> float:
         """The mean over samples of ``-sum_k y_k log p_k``."""
         p, y = self._check(y_pred, y_true)
-        value = -np.sum(y * np.log(p), axis=(-2, -1)) / p.shape[-2]  # mean over samples
-        return float(value) if np.ndim(value) == 0 else value
+        return float(-(y * np.log(p)).sum() / len(p))  # summed over classes, mean over samples
 
     def gradient(self, y_pred, y_true) -> np.ndarray:
         """dL/dy_pred = ``-y / p / n``, shape of ``y_pred``."""
         # d/dp_k of -sum_k y_k log p_k is -y_k / p_k; the mean divides by n
         p, y = self._check(y_pred, y_true)
-        return y / p * (-1 / p.shape[-2])
+        return y / p * (-1 / len(p))
 
 
 _NAMES = {

@@ -11,53 +11,72 @@ Examples:
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from . import training
 from ._checks import as_array, make_rng
-from .layers import Dense, Dropout
+from .layers import Dense, Layer
+
+# Which network each layer belongs to (weakly: a layer whose network is gone is free).
+_network_of: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 class Sequential:
     """A feed-forward network: the output of each layer is the input of the next.
 
+    All the network's parameters live in one vector, ``theta``, and their
+    gradients in another, ``grad``; each layer's arrays (``W``, ``b``, ``dW``,
+    ``db`` of a ``Dense`` layer) are views into them. An optimizer then updates
+    the whole network in a few array operations, and ``theta -= lr * grad`` is
+    one step of gradient descent. A layer can belong to one network only.
+
     Args:
-        layers: ``Dense`` and ``Dropout`` layers; consecutive ``Dense`` sizes
-            must chain (``n_out`` of one equals ``n_in`` of the next).
+        layers: Objects that keep the ``layers.Layer`` contract, e.g. ``Dense``
+            and ``Dropout``, in the order the data flows through them.
+
+    Attributes:
+        layers: The layers, first to last.
+        theta: Every parameter, shape ``(n_params,)``: the first layer's ``W``
+            row by row, then its ``b``, then the next layer's, and so on.
+        grad: dL/dtheta after ``backward``, in the same order.
 
     Examples:
         >>> net = Sequential([Dense(2, 3, "tanh", seed=0), Dense(3, 1, seed=1)])
         >>> print(net.summary())
-        Layer  Activation  Output shape  Parameters
-        Dense  tanh        (n, 3)                 9
-        Dense  identity    (n, 1)                 4
+        Layer                    Parameters
+        Dense(2, 3, 'tanh')               9
+        Dense(3, 1, 'identity')           4
         Total parameters: 13
     """
 
     def __init__(self, layers):
         self.layers = list(layers)
-        dense = [layer for layer in self.layers if isinstance(layer, Dense)]
-        if not dense:
-            raise ValueError("layers must contain at least one Dense layer, got none")
-        for layer in self.layers:
-            if not isinstance(layer, (Dense, Dropout)):
-                raise TypeError(f"layers must be Dense or Dropout, got {type(layer).__name__}")
-        for i, (a, b) in enumerate(zip(dense[:-1], dense[1:], strict=True)):
-            if a.n_out != b.n_in:
-                raise ValueError(
-                    f"layer sizes must chain: Dense layer {i} has n_out={a.n_out} but "
-                    f"Dense layer {i + 1} has n_in={b.n_in}"
+        if not self.layers:
+            raise ValueError("layers must not be empty")
+        for i, layer in enumerate(self.layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"layers must keep the Layer contract (forward, backward, parameters, "
+                    f"bind, n_params); layer {i} is {type(layer).__name__}"
                 )
-        self.n_in, self.n_out = dense[0].n_in, dense[-1].n_out
-        # All parameters live in one vector theta, their gradients in another,
-        # and each layer's W, b, dW, db are views into them: an optimizer can
-        # then update the whole network in a few array operations per step.
-        sizes = [layer.W.size + layer.b.size for layer in dense]
-        self.theta = np.empty(sum(sizes), dtype=dense[0].W.dtype)
+            owner = _network_of.get(layer)
+            if (owner is not None and owner() is not None) or layer in self.layers[:i]:
+                raise ValueError(
+                    f"layer {i}, {layer!r}, already belongs to a network: a layer can be in "
+                    "one network only (build a new layer, or copy.deepcopy the network)"
+                )
+        pairs = self.parameters_by_layer()
+        dtype = np.result_type(*(p for p, _ in pairs)) if pairs else np.float64
+        self.theta = np.zeros(sum(p.size for p, _ in pairs), dtype=dtype)
         self.grad = np.zeros_like(self.theta)
-        ends = np.cumsum(sizes)
-        for layer, start, end in zip(dense, ends - sizes, ends, strict=True):
+        start = 0
+        for layer in self.layers:
+            end = start + sum(p.size for p, _ in layer.parameters())
             layer.bind(self.theta[start:end], self.grad[start:end])
+            _network_of[layer] = weakref.ref(self)
+            start = end
 
     def forward(self, X, training: bool = False) -> np.ndarray:
         """Run ``X (n_samples, n_in)`` through every layer; caches for ``backward``."""
@@ -66,88 +85,60 @@ class Sequential:
         return X
 
     def backward(self, grad, input_grad: bool = True) -> np.ndarray | None:
-        """Backpropagate dL/d(output) through every layer; returns dL/dX.
+        """Backpropagate dL/d(output) through every layer, filling ``grad``; returns dL/dX.
 
         ``input_grad=False`` skips dL/dX (training never needs it) and returns ``None``.
         """
         for i, layer in enumerate(reversed(self.layers)):
-            last = i == len(self.layers) - 1
-            grad = layer.backward(grad, input_grad=input_grad or not last)
+            first = i == len(self.layers) - 1
+            grad = layer.backward(grad, input_grad=input_grad or not first)
         return grad
 
     def predict(self, X) -> np.ndarray:
         """Outputs for ``X (n_samples, n_in)`` in evaluation mode (no dropout)."""
-        X = as_array(X, "X", (2, 3))
-        if X.shape[-1] != self.n_in:
-            raise ValueError(f"X must have {self.n_in} columns, got shape {X.shape}")
-        return self.forward(X, training=False)
+        return self.forward(as_array(X, "X", 2), training=False)
 
     def parameters(self) -> list[tuple[np.ndarray, np.ndarray]]:
-        """``(parameter, gradient)`` pairs, layer by layer: W1, b1, W2, b2, ..."""
+        """What an optimizer steps: the one pair ``(theta, grad)``.
+
+        ``optimizer.step(net.parameters())`` updates every parameter of the
+        network; ``fit`` does exactly that after each backward pass.
+        """
+        return [(self.theta, self.grad)]
+
+    def parameters_by_layer(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """``(parameter, gradient)`` pairs, layer by layer: ``(W1, dW1), (b1, db1), ...``."""
         return [pair for layer in self.layers for pair in layer.parameters()]
 
     @property
     def n_params(self) -> int:
-        """Number of trainable numbers in one model (weights and biases)."""
+        """Number of trainable numbers (weights and biases)."""
         return sum(layer.n_params for layer in self.layers)
 
-    @property
-    def n_models(self) -> int | None:
-        """How many models are stacked along a leading axis (``None`` for one)."""
-        W = self.layers[0].W if isinstance(self.layers[0], Dense) else self.parameters()[0][0]
-        return W.shape[0] if W.ndim == 3 else None
-
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of all parameters, in ``parameters()`` order."""
-        return [p.copy() for p, _ in self.parameters()]
+        """Copies of the parameters, layer by layer: ``[W1, b1, W2, b2, ...]``."""
+        return [p.copy() for p, _ in self.parameters_by_layer()]
 
     def set_weights(self, weights) -> None:
-        """Overwrite all parameters in place from a list like ``get_weights()``."""
-        params = self.parameters()
+        """Overwrite every parameter in place from a list like ``get_weights()``."""
+        params = [p for p, _ in self.parameters_by_layer()]
         if len(weights) != len(params):
             raise ValueError(f"weights must hold {len(params)} arrays, got {len(weights)}")
-        for (p, _), w in zip(params, weights, strict=True):
+        for p, w in zip(params, weights, strict=True):
             if np.shape(w) != p.shape:
                 raise ValueError(f"weights must have shape {p.shape}, got {np.shape(w)}")
             p[...] = w
 
     def summary(self) -> str:
-        """A table of layers, their output shapes and parameter counts."""
-        rows = [("Layer", "Activation", "Output shape", "Parameters")]
-        width = self.n_in
-        for layer in self.layers:
-            width = getattr(layer, "n_out", width)
-            act = layer.activation.name if isinstance(layer, Dense) else f"rate {layer.rate}"
-            rows.append((type(layer).__name__, act, f"(n, {width})", str(layer.n_params)))
-        cols = [max(len(r[i]) for r in rows) for i in range(4)]
-        lines = [
-            "  ".join(
-                [r[0].ljust(cols[0]), r[1].ljust(cols[1]), r[2].ljust(cols[2]), r[3].rjust(cols[3])]
-            )
-            for r in rows
-        ]
+        """A table of the layers and their parameter counts."""
+        header = "Layer"
+        width = max(len(name) for name in [header, *map(repr, self.layers)])
+        lines = [f"{header:{width}}  Parameters"]
+        lines += [f"{layer!r:{width}}  {layer.n_params:>10}" for layer in self.layers]
         return "\n".join(lines + [f"Total parameters: {self.n_params}"])
 
-    def fit(
-        self,
-        X,
-        y,
-        loss="mse",
-        optimizer=None,
-        epochs: int = 100,
-        batch_size=None,
-        validation_data=None,
-        early_stopping=None,
-        weight_decay: float = 0.0,
-        metrics=(),
-        shuffle: bool = True,
-        seed=None,
-        verbose: bool = False,
-    ):
-        """Train with gradient descent; see ``training.fit`` for every argument.
-
-        Returns:
-            A ``training.History`` with the loss per epoch.
+    def fit(self, X, y, loss, optimizer, epochs: int = 100, **options) -> training.History:
+        """Train this network: ``training.fit(self, X, y, loss, optimizer, epochs, **options)``.
 
         Examples:
             >>> from nnscratch.datasets import xor
@@ -158,36 +149,10 @@ class Sequential:
             >>> net.predict(X).round().ravel().tolist()
             [0.0, 1.0, 1.0, 0.0]
         """
-        return training.fit(
-            self,
-            X,
-            y,
-            loss=loss,
-            optimizer=optimizer,
-            epochs=epochs,
-            batch_size=batch_size,
-            validation_data=validation_data,
-            early_stopping=early_stopping,
-            weight_decay=weight_decay,
-            metrics=metrics,
-            shuffle=shuffle,
-            seed=seed,
-            verbose=verbose,
-        )
-
-    def model(self, j: int) -> Sequential:
-        """Model ``j`` of a stacked network (see ``stack``) as a network of its own."""
-        if self.n_models is None:
-            raise ValueError("model(j) needs a stacked network; this one holds one model")
-        return Sequential(
-            Dense.from_weights(layer.W[j], layer.b[j, 0], layer.activation)
-            if isinstance(layer, Dense)
-            else Dropout(layer.rate, rng=layer.rng)
-            for layer in self.layers
-        )
+        return training.fit(self, X, y, loss, optimizer, epochs, **options)
 
     def __repr__(self) -> str:
-        return f"Sequential({self.layers!r})"
+        return f"{type(self).__name__}({self.layers!r})"
 
 
 def mlp(
@@ -223,36 +188,3 @@ def mlp(
         Dense(a, b, act, init=init, scale=scale, rng=rng, dtype=dtype)
         for a, b, act in zip(sizes[:-1], sizes[1:], acts, strict=True)
     )
-
-
-def stack(networks) -> Sequential:
-    """Stack networks of the same shape into one that trains them side by side.
-
-    Each ``W (n_in, n_out)`` becomes ``W (m, n_in, n_out)`` and each ``b``
-    becomes ``(m, 1, n_out)``; matrix products broadcast over the leading
-    axis, so one forward pass runs all ``m`` models at once, each exactly as
-    it would alone. (A ``Dropout`` layer is shared: it draws the masks of all
-    models from the first network's generator, so with dropout the models are
-    not bit-identical to training each alone.)
-
-    Examples:
-        >>> nets = [mlp([2, 4, 1], "sigmoid", "sigmoid", seed=s) for s in range(3)]
-        >>> big = stack(nets)
-        >>> big.n_models, big.forward(np.zeros((5, 2))).shape
-        (3, (3, 5, 1))
-    """
-    networks = list(networks)
-    if not networks:
-        raise ValueError("networks must not be empty")
-    shapes = {tuple(repr(layer) for layer in net.layers) for net in networks}
-    if len(shapes) != 1:
-        raise ValueError("networks must all have the same layers and sizes")
-    layers = []
-    for group in zip(*(net.layers for net in networks), strict=True):
-        if isinstance(group[0], Dropout):
-            layers.append(Dropout(group[0].rate, rng=group[0].rng))
-            continue
-        W = np.stack([layer.W for layer in group])
-        b = np.stack([layer.b[None, :] for layer in group])
-        layers.append(Dense.from_weights(W, b, group[0].activation))
-    return Sequential(layers)

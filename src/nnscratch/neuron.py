@@ -1,7 +1,7 @@
 """One neuron, and the perceptron: the oldest learning machine.
 
 Examples:
-    >>> n = Neuron(weights=[0.5, -1.0], bias=0.25, activation="identity")
+    >>> n = Neuron(w=[0.5, -1.0], b=0.25, activation="identity")
     >>> float(n([2.0, 1.0]))
     0.25
 """
@@ -21,9 +21,12 @@ class Neuron:
     negative weight lets an input speak *against* the neuron firing.
 
     Args:
-        weights: One weight per input, shape ``(n_inputs,)``.
-        bias: A single number added to the weighted sum.
+        w: One weight per input, shape ``(n_in,)``.
+        b: The bias, a single number added to the weighted sum.
         activation: Name or object from ``activations`` (default sigmoid).
+
+    Attributes:
+        w: The weights, shape ``(n_in,)``; ``b``: the bias (a float).
 
     Examples:
         >>> n = Neuron([1.0, 1.0], -1.5, "step")  # fires only if both inputs are on
@@ -31,26 +34,24 @@ class Neuron:
         [0.0, 0.0, 0.0, 1.0]
     """
 
-    def __init__(self, weights, bias: float, activation="sigmoid"):
-        self.weights = as_array(weights, "weights", 1)
-        self.bias = float(as_array(bias, "bias", 0))
+    def __init__(self, w, b: float, activation="sigmoid"):
+        self.w = as_array(w, "w", 1)
+        self.b = float(as_array(b, "b", 0))
         self.activation = activations.get(activation)
 
     def weighted_sum(self, x) -> np.ndarray:
-        """``z = x . w + b`` for one input ``(n_inputs,)`` or many ``(n, n_inputs)``."""
+        """``z = x . w + b`` for one input ``(n_in,)`` or many ``(n, n_in)``."""
         x = as_array(x, "x", (1, 2))
-        if x.shape[-1] != len(self.weights):
-            raise ValueError(
-                f"x must have {len(self.weights)} inputs per sample, got shape {x.shape}"
-            )
-        return x @ self.weights + self.bias
+        if x.shape[-1] != len(self.w):
+            raise ValueError(f"x must have {len(self.w)} inputs per sample, got shape {x.shape}")
+        return x @ self.w + self.b
 
     def __call__(self, x) -> np.ndarray:
         """The neuron's output ``a = f(z)``."""
         return self.activation(self.weighted_sum(x))
 
     def __repr__(self) -> str:
-        return f"Neuron(weights={self.weights.tolist()}, bias={self.bias}, {self.activation})"
+        return f"Neuron(w={self.w.tolist()}, b={self.b}, {self.activation})"
 
 
 class Perceptron:
@@ -61,9 +62,12 @@ class Perceptron:
     the boundary towards the misclassified point; a right one changes nothing.
 
     Args:
-        n_inputs: Number of inputs.
+        n_in: Number of inputs.
         lr: Learning rate, > 0.
         seed: Seed for the small random initial weights.
+
+    Attributes:
+        w: The weights, shape ``(n_in,)``; ``b``: the bias.
 
     Examples:
         >>> from nnscratch.datasets import logic_gate
@@ -74,18 +78,18 @@ class Perceptron:
         (0, [0.0, 1.0, 1.0, 1.0])
     """
 
-    def __init__(self, n_inputs: int, lr: float = 0.1, seed: int | None = None):
-        self.n_inputs = positive_int(n_inputs, "n_inputs")
+    def __init__(self, n_in: int, lr: float = 0.1, seed: int | None = None):
+        self.n_in = positive_int(n_in, "n_in")
         self.lr = positive_float(lr, "lr")
-        self.weights = make_rng(seed).normal(0, 0.1, self.n_inputs)
-        self.bias = 0.0
+        self.w = make_rng(seed).normal(0, 0.1, self.n_in)
+        self.b = 0.0
 
     def predict(self, X) -> np.ndarray:
-        """Class 0 or 1 for each row of ``X (n, n_inputs)``; shape ``(n,)``."""
+        """Class 0 or 1 for each row of ``X (n, n_in)``; shape ``(n,)``."""
         X = as_array(X, "X", 2)
-        if X.shape[1] != self.n_inputs:
-            raise ValueError(f"X must have {self.n_inputs} columns, got shape {X.shape}")
-        return activations.step(X @ self.weights + self.bias)
+        if X.shape[1] != self.n_in:
+            raise ValueError(f"X must have {self.n_in} columns, got shape {X.shape}")
+        return activations.step(X @ self.w + self.b)
 
     def fit(self, X, y, epochs: int = 100) -> list[int]:
         """Apply the perceptron rule sample by sample, for up to ``epochs`` passes.
@@ -107,8 +111,8 @@ class Perceptron:
             mistakes = 0
             for x_i, y_i in zip(X, y, strict=True):
                 error = y_i - self.predict(x_i[None, :])[0]
-                self.weights += self.lr * error * x_i
-                self.bias += self.lr * error
+                self.w += self.lr * error * x_i
+                self.b += self.lr * error
                 mistakes += int(error != 0)
             errors.append(mistakes)
             if mistakes == 0:

@@ -1,9 +1,11 @@
 """Optimizers: turn gradients into parameter updates, in place.
 
-``step(parameters)`` takes the ``(parameter, gradient)`` pairs of a network
-(``Sequential.parameters()``) and updates every parameter array in place.
-State such as momentum is kept per position in that list, so pass the pairs
-in the same order each step (``parameters()`` guarantees it).
+The contract: ``optimizer.step(pairs)`` takes a list of ``(parameter,
+gradient)`` array pairs and updates every parameter in place. For a network,
+pass ``net.parameters()`` (one pair, ``(net.theta, net.grad)``); ``fit`` does
+exactly that after each backward pass, so one optimizer can carry on in a
+hand-written loop where ``fit`` stopped. State such as momentum is kept per
+position in the list, so pass the same pairs, in the same order, at every step.
 
 Examples:
     >>> import numpy as np
@@ -29,7 +31,11 @@ class Optimizer:
         self.t = 0  # number of steps taken
 
     def step(self, parameters) -> None:
-        """Update each parameter in place from its gradient."""
+        """Update each parameter in place from its gradient.
+
+        Args:
+            parameters: ``(parameter, gradient)`` pairs, e.g. ``net.parameters()``.
+        """
         parameters = list(parameters)
         if not self.state:
             self.state = [{} for _ in parameters]
@@ -116,13 +122,16 @@ class Adam(Optimizer):
         self.eps = positive_float(eps, "eps")
 
     def update(self, param, grad, state):
-        if not state:  # moments start at zero; buf avoids a new array per step
+        if not state:  # moments start at zero; buf avoids new arrays at every step
             state.update(m=np.zeros_like(param), v=np.zeros_like(param), buf=np.empty_like(param))
         m, v, buf = state["m"], state["v"], state["buf"]
-        m += (1 - self.beta1) * (grad - m)  # = beta1 m + (1 - beta1) g
+        np.subtract(grad, m, out=buf)
+        buf *= 1 - self.beta1
+        m += buf  # m + (1 - beta1) (g - m) = beta1 m + (1 - beta1) g
         np.square(grad, out=buf)
         buf -= v
-        v += (1 - self.beta2) * buf  # = beta2 v + (1 - beta2) g^2
+        buf *= 1 - self.beta2
+        v += buf  # v + (1 - beta2) (g^2 - v) = beta2 v + (1 - beta2) g^2
         # lr * m_hat / (sqrt(v_hat) + eps) with m_hat = m / c1 and v_hat = v / c2^2,
         # rearranged so the bias corrections scale numbers, not whole arrays
         c1, c2 = 1 - self.beta1**self.t, np.sqrt(1 - self.beta2**self.t)

@@ -5,20 +5,6 @@ from __future__ import annotations
 from .widgets import _round  # noqa: F401
 
 
-class _PerModelSGD:
-    """Plain gradient descent with one learning rate per stacked model."""
-
-    def __init__(self, net, lrs):
-        import numpy as np
-
-        self.pairs = net.parameters()  # views with a leading model axis
-        self.lrs = np.asarray(lrs, dtype=float).reshape(-1, 1, 1)
-
-    def step(self, parameters) -> None:
-        for param, grad in self.pairs:
-            param -= self.lrs * grad
-
-
 def lr_explorer_data(
     lrs=None,
     *,
@@ -35,7 +21,7 @@ def lr_explorer_data(
       ``start``, for ``steps`` steps;
     - an XOR network ``[2, 4, 1]`` of sigmoids, trained full batch on MSE with
       ``SGD`` for ``epochs`` epochs from the same initial weights (``seed``),
-      every learning rate side by side (``nnscratch.network.stack``).
+      every learning rate side by side (``nnscratch.stacked``), one ``SGD`` each.
 
     Plain gradient descent on a quadratic of curvature ``c`` multiplies the
     distance to the minimum by ``1 - lr * c`` at every step, so it diverges
@@ -61,8 +47,9 @@ def lr_explorer_data(
     import numpy as np
 
     from nnscratch.datasets import xor
-    from nnscratch.network import mlp, stack
+    from nnscratch.network import mlp
     from nnscratch.optimizers import SGD
+    from nnscratch.stacked import fit, stack
 
     lrs = np.geomspace(0.01, 100, 20) if lrs is None else np.asarray(lrs, dtype=float)
     c, w_star, w0 = valley
@@ -85,11 +72,12 @@ def lr_explorer_data(
     net = stack(mlp([2, 4, 1], "sigmoid", "sigmoid", seed=seed) for _ in lrs)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # diverging rates are the point
-        history = net.fit(X, y, "mse", _PerModelSGD(net, lrs), epochs=epochs)
+        # one optimizer per stacked model: a learning rate each
+        history = fit(net, X, y, "mse", [SGD(lr=lr) for lr in lrs], epochs=epochs)
     return {
         "lrs": lrs, "valley_w": valley_w, "valley_loss": valley_loss,
         "surface_w": surface_w, "surface_loss": surface_loss,
-        "net_loss": np.asarray(history.loss).reshape(len(history.loss), len(lrs)),
+        "net_loss": history.loss,
         "valley": (c, w_star, w0), "surface": (a, b, tuple(start)),
         "steps": steps, "epochs": epochs,
     }  # fmt: skip
@@ -200,17 +188,19 @@ def training_snapshots(
         hidden.append(hidden_of(inputs).copy())
 
     marks = _snapshot_epochs(int(epochs), n_snapshots, spacing)
-    grids, hidden, losses = [], [], []
-    snapshot()
-    for before, after in zip(marks[:-1], marks[1:], strict=True):
-        history = net.fit(X, y, loss=loss, optimizer=optimizer, epochs=after - before)
-        losses.extend(np.asarray(history.loss, dtype=float).tolist())
-        if history.diverged:
-            raise ValueError(f"training diverged at epoch {before + len(history.loss)}")
-        snapshot()
+    grids, hidden = [], []
+    snapshot()  # epoch 0, before training
+
+    def at_marks(net, history):  # a callback: fit calls it after every epoch
+        if len(history.loss) in marks:
+            snapshot()
+
+    history = net.fit(X, y, loss, optimizer, epochs=int(epochs), callbacks=[at_marks])
+    if history.diverged:
+        raise ValueError(f"training diverged at epoch {len(history.loss)}")
     return {
-        "epochs": marks, "loss": np.array(losses), "grid": np.array(grids),
+        "epochs": marks, "loss": np.asarray(history.loss, dtype=float), "grid": np.array(grids),
         "xlim": (float(lo[0]), float(hi[0])), "ylim": (float(lo[1]), float(hi[1])),
         "hidden": np.array(hidden), "inputs": inputs, "X": X, "labels": labels,
-        "n_out": int(net.n_out), "net": net,
+        "n_out": int(net.predict(X[:1]).shape[1]), "net": net,
     }  # fmt: skip

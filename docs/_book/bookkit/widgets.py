@@ -9,7 +9,6 @@ shows how a chapter uses these.
 from __future__ import annotations
 
 import html
-import re
 
 WIDGET_MAX_BYTES = 150 * 1024
 """Largest HTML a widget may add to a page (the browser check's figure limit)."""
@@ -24,13 +23,6 @@ def _round(values, digits: int = 4):
         value = float(array)
         return float(f"{value:.{digits}g}") if np.isfinite(value) else None
     return [_round(v, digits) for v in array]
-
-
-def _slug(name: str) -> str:
-    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-")
-    if not slug:
-        raise ValueError(f"name must contain letters or digits, got {name!r}")
-    return slug
 
 
 PANEL_TYPES = ("curves", "path", "heatmap", "bars")
@@ -97,7 +89,9 @@ def scrubber(
     """
     import json
 
-    slug = _slug(name)
+    from nnscratch.plotting import slug as make_slug
+
+    slug = make_slug(name)
     values = [float(v) for v in frame_values]
     n = len(values)
     if n < 2:
@@ -184,7 +178,7 @@ def lr_explorer(name: str, data: dict, alt: str, caption: str, start: float = 0.
     """
     import numpy as np
 
-    from nnscratch.plotting import COLORS, _thin
+    from nnscratch.plotting import COLORS, thin
 
     lrs = np.asarray(data["lrs"])
     c, w_star, w0 = data["valley"]
@@ -204,7 +198,7 @@ def lr_explorer(name: str, data: dict, alt: str, caption: str, start: float = 0.
     levels = level0 * np.geomspace(1 / 128, 2, 9)
     contours = contour_lines(lambda x, y: (a * x**2 + b * y**2) / 2, (-r1, r1), (-r2, r2), levels)
     net_loss = np.asarray(data["net_loss"])
-    idx = _thin(len(net_loss), 100)
+    idx = thin(len(net_loss), 100)
     epochs = idx + 1
     curves = np.clip(np.nan_to_num(net_loss[idx].T, nan=big, posinf=big), 1e-12, big)
     final = net_loss[-1]
@@ -274,7 +268,7 @@ def training_scrubber(
     """
     import numpy as np
 
-    from nnscratch.plotting import COLORS, _thin
+    from nnscratch.plotting import COLORS, thin
 
     loss = np.asarray(snaps["loss"])
     marks = snaps["epochs"]
@@ -286,7 +280,7 @@ def training_scrubber(
     if input_labels is None:
         input_labels = ["(" + ", ".join(f"{v:g}" for v in row) + ")" for row in inputs]
     units = [f"{unit_label}{j + 1}" for j in range(hidden.shape[2])]
-    idx = _thin(len(loss), 200)
+    idx = thin(len(loss), 200)
     # loss after epoch e is loss[e - 1]; before training, the first epoch's loss
     at = [float(loss[max(e, 1) - 1]) for e in marks]
     status = [
