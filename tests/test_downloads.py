@@ -155,6 +155,17 @@ needed_later = 7
 claim("seven is seven", needed_later, equals(7))
 ```
 
+```python exec="on"
+from bookkit import claim, equals
+table = {}
+```
+
+```python exec="on"
+from bookkit import claim, equals
+table["filled"] = 1   # changes a name later code reads
+claim("the table has one entry", len(table), equals(1))
+```
+
 !!! note "A note"
 
     The sum is {{ x.sum() }}.
@@ -167,6 +178,8 @@ claim("seven is seven", needed_later, equals(7))
     [1, 2, 3]
     >>> needed_later
     7
+    >>> table["filled"]
+    1
     ```
 """
 
@@ -184,7 +197,8 @@ def test_conversion_of_prose_checks_and_prompts():
     assert "**One tab**" in prose and "===" not in prose
     assert "hidden_only" not in "\n".join(code), "a block that only checks is left out"
     assert "needed_later = 7" in code[1] and "claim(" not in code[1], "kept, without its check"
-    assert code[2:] == ["y = x + 1\ny.tolist()", "needed_later"], "a cell per value shown"
+    assert code[2:4] == ["table = {}", 'table["filled"] = 1   # changes a name later code reads']
+    assert code[4:] == ["y = x + 1\ny.tolist()", "needed_later", 'table["filled"]']
     assert kinds[0] == "markdown"
 
 

@@ -301,7 +301,20 @@ def _names(code: str) -> tuple[set[str], set[str]]:
             bound.add(node.name)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.Subscript, ast.Attribute)) and isinstance(node.ctx, ast.Store):
+            bound.add(_base(node))  # x[k] = ... or x.a = ... changes x
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            if isinstance(node.value.func, ast.Attribute):  # x.append(...) may change x
+                bound.add(_base(node.value.func))
+    bound.discard(None)
     return bound, read
+
+
+def _base(node) -> str | None:
+    """The name at the root of ``a.b[c].d``."""
+    while isinstance(node, (ast.Subscript, ast.Attribute, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
 
 
 def _drop_checks(out: list[tuple[str, str]]) -> list[tuple[str, str]]:
