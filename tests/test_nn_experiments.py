@@ -1,11 +1,18 @@
-"""experiments.run: one recipe over many seeds, and its summary."""
+"""experiments: one recipe over many seeds, a learning-rate sweep, a run watched."""
 
 import numpy as np
 import pytest
 
 from nnscratch import SGD, Momentum, experiments, mlp
 from nnscratch.datasets import xor
-from nnscratch.experiments import SeedResults, all_correct, run
+from nnscratch.experiments import (
+    SeedResults,
+    _snapshot_epochs,
+    all_correct,
+    lr_sweep,
+    run,
+    training_snapshots,
+)
 
 X, Y = xor()
 
@@ -123,3 +130,62 @@ def test_success_as_numbers_becomes_true_and_false():
     result = run(xor_net, X, Y, seeds=[0, 1], optimizer=SGD(2.0), epochs=10,
                  success=lambda y_pred, y_true: np.array([1, 0]))  # fmt: skip
     assert result.success.dtype == bool and result.success.tolist() == [True, False]
+
+
+@pytest.fixture(scope="module")
+def lr_data():
+    return lr_sweep()
+
+
+@pytest.fixture(scope="module")
+def snaps():
+    return training_snapshots(
+        lambda: mlp([2, 4, 1], "sigmoid", "sigmoid", seed=0),
+        X, Y, "mse", SGD(lr=2.0), epochs=5000, n_snapshots=50,
+    )  # fmt: skip
+
+
+def test_lr_sweep_diverges_at_the_largest_rates(lr_data):
+    lrs = lr_data["lrs"]
+    assert len(lrs) == 20 and lrs[0] == pytest.approx(0.01) and lrs[-1] == pytest.approx(100)
+    c = lr_data["valley"][0]
+    # plain gradient descent on curvature c diverges exactly when lr > 2 / c
+    grows = lr_data["valley_loss"][:, -1] > lr_data["valley_loss"][:, 0]
+    assert (grows == (lrs > 2 / c)).all()
+    assert lr_data["valley_loss"][-1, -1] > 1e6
+    assert lr_data["surface_loss"][-1, -1] > 1e6
+    assert lr_data["net_loss"][-1, -1] > lr_data["net_loss"][0, -1]  # lr 100: worse than start
+
+
+def test_lr_sweep_converges_at_a_moderate_rate(lr_data):
+    k = int(np.argmin(np.abs(np.log(lr_data["lrs"] / 5.0))))  # lr about 5
+    assert lr_data["valley_loss"][k, -1] < 1e-6
+    assert lr_data["surface_loss"][k, -1] < 0.05 * lr_data["surface_loss"][k, 0]
+    assert lr_data["net_loss"][-1, k] < 1e-3
+    assert lr_data["net_loss"][-1, 0] > 0.2  # lr 0.01 has barely started
+
+
+def test_snapshots_follow_training(snaps):
+    marks = snaps["epochs"]
+    assert len(marks) == 50 and marks[0] == 0 and marks[-1] == 5000
+    assert all(b > a for a, b in zip(marks, marks[1:], strict=False))
+    assert snaps["grid"].shape == (50, 32, 32) and snaps["hidden"].shape == (50, 4, 4)
+    assert len(snaps["loss"]) == 5000
+    at = np.array([snaps["loss"][max(e, 1) - 1] for e in marks])
+    # non-increasing overall: each snapshot's loss is at most the best so far plus a little
+    assert (at <= np.minimum.accumulate(at) * 1.05).all()
+    assert at[-1] < 0.01 * at[0]
+    final = snaps["net"].predict(xor()[0]).round().ravel().tolist()
+    assert final == [0.0, 1.0, 1.0, 0.0]
+    # the last grid agrees with the network on the XOR corners: row 0 is the top
+    grid = snaps["grid"][-1]
+    assert grid[-1, 0] < 0.5 and grid[0, 0] > 0.5  # near (0, 0) class 0; near (0, 1) class 1
+
+
+def test_snapshot_epochs_are_distinct_and_end_at_the_last():
+    for epochs, n in [(10, 50), (60, 50), (5000, 50), (200, 7)]:
+        marks = _snapshot_epochs(epochs, n, "log")
+        assert marks[0] == 0 and marks[-1] == epochs
+        assert len(marks) == min(n, epochs + 1) and len(set(marks)) == len(marks)
+        assert marks == sorted(marks)
+    assert _snapshot_epochs(100, 5, "linear") == [0, 25, 50, 75, 100]

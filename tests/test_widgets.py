@@ -19,11 +19,11 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "docs" / "_book"))
 
 import bookkit  # noqa: E402
-import bookkit._chapter_data  # noqa: E402
 import bookkit.widgets  # noqa: E402
 
 from nnscratch import SGD, mlp  # noqa: E402
 from nnscratch.datasets import xor  # noqa: E402
+from nnscratch.experiments import lr_sweep, training_snapshots  # noqa: E402
 
 
 def spec_of(page_html: str) -> dict:
@@ -34,36 +34,16 @@ def spec_of(page_html: str) -> dict:
 
 @pytest.fixture(scope="module")
 def lr_data():
-    return bookkit.lr_explorer_data()
+    return lr_sweep()
 
 
 @pytest.fixture(scope="module")
 def snaps():
     X, y = xor()
-    return bookkit.training_snapshots(
+    return training_snapshots(
         lambda: mlp([2, 4, 1], "sigmoid", "sigmoid", seed=0),
         X, y, "mse", SGD(lr=2.0), epochs=5000, n_snapshots=50,
     )  # fmt: skip
-
-
-def test_lr_explorer_data_diverges_at_the_largest_rates(lr_data):
-    lrs = lr_data["lrs"]
-    assert len(lrs) == 20 and lrs[0] == pytest.approx(0.01) and lrs[-1] == pytest.approx(100)
-    c = lr_data["valley"][0]
-    # plain gradient descent on curvature c diverges exactly when lr > 2 / c
-    grows = lr_data["valley_loss"][:, -1] > lr_data["valley_loss"][:, 0]
-    assert (grows == (lrs > 2 / c)).all()
-    assert lr_data["valley_loss"][-1, -1] > 1e6
-    assert lr_data["surface_loss"][-1, -1] > 1e6
-    assert lr_data["net_loss"][-1, -1] > lr_data["net_loss"][0, -1]  # lr 100: worse than start
-
-
-def test_lr_explorer_data_converges_at_a_moderate_rate(lr_data):
-    k = int(np.argmin(np.abs(np.log(lr_data["lrs"] / 5.0))))  # lr about 5
-    assert lr_data["valley_loss"][k, -1] < 1e-6
-    assert lr_data["surface_loss"][k, -1] < 0.05 * lr_data["surface_loss"][k, 0]
-    assert lr_data["net_loss"][-1, k] < 1e-3
-    assert lr_data["net_loss"][-1, 0] > 0.2  # lr 0.01 has barely started
 
 
 def test_lr_explorer_spec(lr_data):
@@ -81,23 +61,6 @@ def test_lr_explorer_spec(lr_data):
     assert spec["status"][-1].startswith("learning rate 100: ")
     assert "diverged" in spec["status"][-1]
     assert spec["values"][spec["start"]] == pytest.approx(0.3, rel=0.1)
-
-
-def test_snapshots_follow_training(snaps):
-    marks = snaps["epochs"]
-    assert len(marks) == 50 and marks[0] == 0 and marks[-1] == 5000
-    assert all(b > a for a, b in zip(marks, marks[1:], strict=False))
-    assert snaps["grid"].shape == (50, 32, 32) and snaps["hidden"].shape == (50, 4, 4)
-    assert len(snaps["loss"]) == 5000
-    at = np.array([snaps["loss"][max(e, 1) - 1] for e in marks])
-    # non-increasing overall: each snapshot's loss is at most the best so far plus a little
-    assert (at <= np.minimum.accumulate(at) * 1.05).all()
-    assert at[-1] < 0.01 * at[0]
-    final = snaps["net"].predict(xor()[0]).round().ravel().tolist()
-    assert final == [0.0, 1.0, 1.0, 0.0]
-    # the last grid agrees with the network on the XOR corners: row 0 is the top
-    grid = snaps["grid"][-1]
-    assert grid[-1, 0] < 0.5 and grid[0, 0] > 0.5  # near (0, 0) class 0; near (0, 1) class 1
 
 
 def test_training_scrubber_spec(snaps):
@@ -138,12 +101,3 @@ def test_scrubber_escapes_text_and_quotes():
     assert spec_of(out)["panels"][0]["title"] == "it's </figure> & <b>"
     assert 'aria-label="say &quot;hi&quot;"' in out and "cap &amp; co" in out
     assert "<label for=\"widget-x-slider\">A &lt;b&gt;</label>" in out
-
-
-def test_snapshot_epochs_are_distinct_and_end_at_the_last():
-    for epochs, n in [(10, 50), (60, 50), (5000, 50), (200, 7)]:
-        marks = bookkit._chapter_data._snapshot_epochs(epochs, n, "log")
-        assert marks[0] == 0 and marks[-1] == epochs
-        assert len(marks) == min(n, epochs + 1) and len(set(marks)) == len(marks)
-        assert marks == sorted(marks)
-    assert bookkit._chapter_data._snapshot_epochs(100, 5, "linear") == [0, 25, 50, 75, 100]

@@ -21,9 +21,6 @@ build). ``docs/how-built.md`` explains how they fit together.
 """
 
 from __future__ import annotations
-
-# Experiments of chapters 8, 9 and 11 that still live here.
-from ._chapter_data import lr_explorer_data, training_snapshots  # noqa: E402, I001
 from .claims import (
     Claim,
     above,
@@ -57,11 +54,9 @@ __all__ = [
     "figure",
     "is_true",
     "lr_explorer",
-    "lr_explorer_data",
     "near",
     "rate",
     "scrubber",
     "training_scrubber",
-    "training_snapshots",
     "wilson",
 ]

@@ -171,7 +171,7 @@ def lr_explorer(name: str, data: dict, alt: str, caption: str, start: float = 0.
 
     Args:
         name: Unique on the site.
-        data: From ``lr_explorer_data``.
+        data: From ``nnscratch.experiments.lr_sweep``.
         alt: What the panels show.
         caption: Shown under the widget.
         start: Learning rate shown first (the nearest of ``data["lrs"]``).
@@ -259,7 +259,7 @@ def training_scrubber(
 
     Args:
         name: Unique on the site.
-        snaps: From ``training_snapshots``.
+        snaps: From ``nnscratch.experiments.training_snapshots``.
         alt: What the panels show.
         caption: Shown under the widget.
         input_labels: Names of the recorded inputs (default: their coordinates).
