@@ -21,6 +21,7 @@ build). ``docs/how-built.md`` explains how they fit together.
 """
 
 from __future__ import annotations
+
 from .claims import (
     Claim,
     above,
