@@ -278,8 +278,14 @@ def check_page(page, axe: Axe, site: Path, base: str, rel: str, shots: Path) -> 
     page.on("console", lambda m: m.type == "error" and events.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: events.append(f"page error: {e}"))
     # (a request still under way when the check closes the page is aborted: not a failure)
-    page.on("requestfailed", lambda r: base in r.url and "ERR_ABORTED" not in (r.failure or "")
-            and events.append(f"request failed: {r.url} ({r.failure})"))
+    page.on(
+        "requestfailed",
+        lambda r: (
+            base in r.url
+            and "ERR_ABORTED" not in (r.failure or "")
+            and events.append(f"request failed: {r.url} ({r.failure})")
+        ),
+    )
     page.on("response", lambda r: r.status >= 400 and events.append(
         f"HTTP {r.status}: {r.url}"))  # fmt: skip
     url = base + rel
@@ -315,8 +321,10 @@ def check_page(page, axe: Axe, site: Path, base: str, rel: str, shots: Path) -> 
             results = page.evaluate(AXE_RUN, [AXE_CONTEXT, {"resultTypes": ["violations"]}])
             for violation in results["violations"]:
                 if violation["impact"] in {"serious", "critical"}:
-                    nodes = "; ".join(n["target"][0] if isinstance(n["target"][0], str)
-                                      else str(n["target"]) for n in violation["nodes"][:3])
+                    nodes = "; ".join(
+                        n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                        for n in violation["nodes"][:3]
+                    )
                     problems.append(f"axe {violation['impact']}: {violation['id']} "
                                     f"({violation['help']}) at {nodes}")  # fmt: skip
         name = rel.strip("/").replace("/", "-") or "index"
@@ -552,10 +560,7 @@ def main() -> int:
     if not (site / "index.html").is_file():
         print(f"check-site: no built site in {site}; run scripts/build first")
         return 2
-    pages = sorted(
-        p.relative_to(site).parent.as_posix() + "/"
-        for p in site.rglob("index.html")
-    )
+    pages = sorted(p.relative_to(site).parent.as_posix() + "/" for p in site.rglob("index.html"))
     pages = ["" if p == "./" else p for p in pages]
     only = tuple(part.strip().strip("/") for part in args.only.split(",") if part.strip())
     if only:

@@ -44,7 +44,11 @@ def checks() -> list[Check]:
     site, second = ROOT / "site", ROOT / "build" / "site-again"
     pytest_n2 = [*PYTEST, "-n", "2"]
     return [
-        Check("lint", ["ruff", "check", "."], "ruff over the repository"),
+        Check(
+            "lint",
+            ["sh", "-c", "ruff check . && ruff format --check ."],
+            "ruff's lint and format checks over the repository",
+        ),
         Check("build", ["scripts/build"], "the strict build, every page run cold, into site/"),
         Check(
             "build-again",

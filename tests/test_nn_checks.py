@@ -141,7 +141,9 @@ def test_activation_objects_and_their_names():
         "sigmoid", "sigmoid", "sigmoid", "relu", "relu", "relu", "linear", "linear"
     ]  # fmt: skip
     assert [act.get(n).name for n in ["leaky_relu", "softmax", "linear"]] == [
-        "leaky_relu", "softmax", "identity"
+        "leaky_relu",
+        "softmax",
+        "identity",
     ]
     with pytest.raises(ValueError, match="unknown activation"):
         act.get("gelu")

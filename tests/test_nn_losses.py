@@ -49,8 +49,17 @@ def test_targets_become_what_each_loss_expects():
 
 
 def test_names_and_lookup():
-    names = ["mse", "mean_squared_error", "mae", "mean_absolute_error", "bce",
-             "binary_cross_entropy", "cce", "cross_entropy", "categorical_cross_entropy"]
+    names = [
+        "mse",
+        "mean_squared_error",
+        "mae",
+        "mean_absolute_error",
+        "bce",
+        "binary_cross_entropy",
+        "cce",
+        "cross_entropy",
+        "categorical_cross_entropy",
+    ]
     assert [repr(losses.get(n)) for n in names] == [
         "MSE()", "MSE()", "MAE()", "MAE()", "BinaryCrossEntropy()", "BinaryCrossEntropy()",
         "CategoricalCrossEntropy()", "CategoricalCrossEntropy()", "CategoricalCrossEntropy()",
@@ -58,7 +67,10 @@ def test_names_and_lookup():
     mse = MSE()
     assert losses.get(mse) is mse and losses.get("MSE") is not mse
     assert [MSE.name, MAE.name, BinaryCrossEntropy.name, CategoricalCrossEntropy.name] == [
-        "mse", "mae", "binary_cross_entropy", "categorical_cross_entropy"
+        "mse",
+        "mae",
+        "binary_cross_entropy",
+        "categorical_cross_entropy",
     ]
     with pytest.raises(ValueError, match="unknown loss 'hinge'"):
         losses.get("hinge")

@@ -261,7 +261,12 @@ def test_the_optimizer_is_a_required_argument():
 def test_history_defaults():
     h = History()
     assert (h.loss, h.val_loss, h.epochs, h.diverged, h.best_epoch, h.metrics) == (
-        [], [], 0, False, None, {}
+        [],
+        [],
+        0,
+        False,
+        None,
+        {},
     )
     assert h.stopped_epoch == 0
     assert repr(EarlyStopping(3, 0.5, False)) == (
@@ -284,7 +289,8 @@ def test_early_stopping_changes_nothing_before_it_stops():
         X_r, y_r, "mse", Adam(0.01), epochs=500, validation_data=(X_v, y_v),
         callbacks=[EarlyStopping(patience=10)])  # fmt: skip
     plain = mlp([5, 16, 1], "tanh", seed=0).fit(
-        X_r, y_r, "mse", Adam(0.01), epochs=watched.stopped_epoch, validation_data=(X_v, y_v))
+        X_r, y_r, "mse", Adam(0.01), epochs=watched.stopped_epoch, validation_data=(X_v, y_v)
+    )
     assert watched.stopped_epoch < 500
     assert np.array_equal(watched.loss, plain.loss)
     assert np.array_equal(watched.val_loss, plain.val_loss)

@@ -100,4 +100,4 @@ def test_scrubber_escapes_text_and_quotes():
     assert "</figure>" not in out.split("data-nn-spec=")[1].split("'>")[0]
     assert spec_of(out)["panels"][0]["title"] == "it's </figure> & <b>"
     assert 'aria-label="say &quot;hi&quot;"' in out and "cap &amp; co" in out
-    assert "<label for=\"widget-x-slider\">A &lt;b&gt;</label>" in out
+    assert '<label for="widget-x-slider">A &lt;b&gt;</label>' in out

@@ -34,6 +34,7 @@ HREF = re.compile(r"""href=(["'])#(.*?)\1""")
 REFERENCE = re.compile(r"""\s(aria-controls|aria-labelledby|aria-describedby|for)=(["'])(.*?)\2""")
 ID = re.compile(r"""\s(?:id|name)=(["'])(.*?)\1""")
 
+
 def _key(url: str) -> str:
     """The plugin's name for a page's section (mkdocs_print_site_plugin.urls.get_page_key)."""
     key = url.lower().strip().rstrip("/").replace(".html", "").replace("/", "-").lstrip("-")
