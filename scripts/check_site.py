@@ -30,10 +30,13 @@ caption and most of its drawn labels. Without pdftotext (Debian/Ubuntu:
 poppler-utils) that part is skipped with a notice, or is an error in CI.
 
 Each page is opened once and checked in both palettes (the palette follows the
-emulated system preference, so it switches without a reload). Full-page
-screenshots go to build/screenshots/<page>-<palette>.jpg (of the print page,
-its first screen), and each
-widget's, before and after moving its slider, to
+emulated system preference, so it switches without a reload). The palette
+changes colours only, so axe-core's full audit runs in the light palette and
+its colour rules (contrast, links told apart from text) in the dark one.
+Screenshots of each page's first screen go to
+build/screenshots/<page>-<palette>.jpg (with --full-pages, of the whole page,
+for reading the figures; the print page always gets its first screen), and
+each widget's, before and after moving its slider, to
 build/screenshots/widget-<name>-<before|after>-<palette>.png.
 """
 
@@ -263,10 +266,14 @@ def check_widgets(page, palette: str, shots: Path) -> list[str]:
 # cannot judge an SVG's text against its lines, and they double its time.
 AXE_CONTEXT = {"exclude": [["svg[role=img]"], ["math"]]}
 AXE_RUN = "([context, options]) => axe.run(context, options)"
+# What a change of palette can change: colours. The dark palette re-runs these.
+AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 SCHEME = "scheme => document.body.getAttribute('data-md-color-scheme') === scheme"
 
 
-def check_page(page, axe: Axe, site: Path, base: str, rel: str, shots: Path) -> dict:
+def check_page(
+    page, axe: Axe, site: Path, base: str, rel: str, shots: Path, full_pages: bool = False
+) -> dict:
     """Open one page once and check it in every palette: {palette: [problems]}.
 
     The palette follows the emulated system preference, so switching it needs no
@@ -318,7 +325,10 @@ def check_page(page, axe: Axe, site: Path, base: str, rel: str, shots: Path) -> 
             problems += check_links(site, base, urlparse(url).path, facts)
             problems += check_meta(site, base, rel, facts)
         if not whole_book:
-            results = page.evaluate(AXE_RUN, [AXE_CONTEXT, {"resultTypes": ["violations"]}])
+            options = {"resultTypes": ["violations"]}
+            if palette != "light":
+                options["runOnly"] = {"type": "rule", "values": AXE_COLOUR_RULES}
+            results = page.evaluate(AXE_RUN, [AXE_CONTEXT, options])
             for violation in results["violations"]:
                 if violation["impact"] in {"serious", "critical"}:
                     nodes = "; ".join(
@@ -330,7 +340,8 @@ def check_page(page, axe: Axe, site: Path, base: str, rel: str, shots: Path) -> 
         name = rel.strip("/").replace("/", "-") or "index"
         page.evaluate("window.scrollTo(0, 0)")  # the header and sidebars where they belong
         # the print page is too long for one picture: its first screen
-        page.screenshot(path=str(shots / f"{name}-{palette}.jpg"), full_page=not whole_book,
+        full = full_pages and not whole_book
+        page.screenshot(path=str(shots / f"{name}-{palette}.jpg"), full_page=full,
                         type="jpeg", quality=85)  # fmt: skip
         if not whole_book:
             problems += check_widgets(page, palette, shots)
@@ -511,7 +522,7 @@ def check_book_pdf(site: Path) -> tuple[dict, str]:
     return failures, summary
 
 
-def check_pages(site: Path, pages: list[str], shots: Path) -> dict:
+def check_pages(site: Path, pages: list[str], shots: Path, full_pages: bool = False) -> dict:
     """Open each page (once, in both palettes); return {where: [problems]}."""
     server, base = serve(site)
     axe = Axe()
@@ -534,7 +545,7 @@ def check_pages(site: Path, pages: list[str], shots: Path) -> dict:
                 page = context.new_page()
                 if i == 0:  # what loads after the page (the search index), once
                     page.goto(base + rel, wait_until="networkidle")
-                results = check_page(page, axe, site, base, rel, shots)
+                results = check_page(page, axe, site, base, rel, shots, full_pages)
                 page.close()
                 for palette, problems in results.items():
                     if problems:
@@ -555,6 +566,10 @@ def main() -> int:
         "--only", default="",
         help="only the pages whose path starts with one of these (e.g. chapters/10,chapters/11)",
     )  # fmt: skip
+    parser.add_argument(
+        "--full-pages", action="store_true",
+        help="screenshots of whole pages (for looking at every figure), not first screens",
+    )  # fmt: skip
     args = parser.parse_args()
     site = Path(args.site).resolve()
     if not (site / "index.html").is_file():
@@ -574,7 +589,10 @@ def main() -> int:
     # longest) starts first.
     pages.sort(key=lambda rel: rel != "print/")
     with ProcessPoolExecutor(WORKERS) as pool:
-        jobs = [pool.submit(check_pages, site, pages[i::WORKERS], shots) for i in range(WORKERS)]
+        jobs = [
+            pool.submit(check_pages, site, pages[i::WORKERS], shots, args.full_pages)
+            for i in range(WORKERS)
+        ]
         for job in jobs:
             failures.update(job.result())
     book, book_summary = ({}, "") if only else check_book_pdf(site)
