@@ -21,7 +21,8 @@ import re
 
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 NUMBER_RE = re.compile(r"[-+]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
-ELLIPSIS_OVER_NUMBER = re.compile(r"\d\.\.\.|\.\.\.\d")
+# digits, or an exponent, on either side: 0.07..., ...5, ...e-16, 1.3e-...
+ELLIPSIS_OVER_NUMBER = re.compile(r"\d\.\.\.|\.\.\.\d|\.\.\.[eE][+-]?\d|[eE][+-]?\.\.\.")
 
 
 def _precision(text: str) -> int | None:
@@ -71,6 +72,8 @@ def ellipsis_over_number(want: str) -> bool:
     Examples:
         >>> ellipsis_over_number("0.07..."), ellipsis_over_number("Traceback ...")
         (True, False)
+        >>> ellipsis_over_number("gap ...e-16"), ellipsis_over_number("gap 2.7e-...")
+        (True, True)
     """
     return bool(ELLIPSIS_OVER_NUMBER.search(want))
 
