@@ -58,6 +58,8 @@ def test_a_claim_needs_a_check_and_a_known_kind():
         claim("bare", 1, 1)
     with pytest.raises(ValueError, match="kind must be one of"):
         claim("odd", 1, equals(1), kind="anecdotal")
+    with pytest.raises(TypeError, match="measured"):  # the first form is gone
+        claim("old form", measured=1, holds=True)
 
 
 def test_a_rate_is_statistical_with_its_interval_and_checks_the_proportion():

@@ -182,8 +182,6 @@ class Claim:
 
 
 KINDS = ("exact", "statistical")
-# "unsorted": a claim in the first form, claim(text, measured=..., holds=...), not
-# yet sorted into a kind; the claims page lists them apart until none is left.
 
 _recorder: contextvars.ContextVar = contextvars.ContextVar("bookkit_claims", default=None)
 
@@ -219,8 +217,6 @@ def claim(
     check: Check | None = None,
     *,
     kind: str = "exact",
-    measured: object = None,
-    holds: object = None,
     shown: str | None = None,
     interval: tuple[float, float] | None = None,
     interval_name: str = "10th to 90th percentile of seeds",
@@ -251,9 +247,6 @@ def claim(
         >>> claim("the loss is small", 0.0021, below(0.01)).holds
         True
     """
-    if holds is not None:  # the first form, claim(text, measured=..., holds=...)
-        legacy = Claim(str(text), "unsorted", "holds", str(measured), bool(holds))
-        return _register(legacy)
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     if not isinstance(check, Check):

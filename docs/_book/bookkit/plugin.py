@@ -221,13 +221,6 @@ class BookPlugin(BasePlugin[BookConfig]):
     @event_priority(-100)  # after print-site has written the print page
     def on_post_build(self, config) -> None:
         printpage.mend(config, self.files)
-        unsorted = [
-            c for run in self.book.runs.values() for c in run.claims if c.kind == "unsorted"
-        ]
-        if unsorted:
-            log.info(
-                "bookkit: %d claims in the first form claim(text, measured=, holds=)", len(unsorted)
-            )
         if not self.config.offline:
             return
         source = Path(self.config.iframe_worker or "-")
