@@ -222,8 +222,10 @@ def _snapshot_epochs(epochs: int, n: int, spacing: str) -> list[int]:
     """``n`` distinct epochs from 0 (before training) to ``epochs``."""
     n = min(n, epochs + 1)
     if spacing == "log":
-        # from epoch epochs/500: frames one epoch apart at the very start show little
-        raw = np.concatenate([[0], np.geomspace(max(1, epochs / 500), epochs, n - 1)])
+        # from epoch epochs/500: frames one epoch apart at the very start show little;
+        # a single mark after 0 is the last (geomspace of one point gives its start)
+        start = max(1, epochs / 500) if n > 2 else epochs
+        raw = np.concatenate([[0], np.geomspace(start, epochs, n - 1)])
     elif spacing == "linear":
         raw = np.linspace(0, epochs, n)
     else:
