@@ -247,11 +247,8 @@ def test_snapshot_epochs_by_hand():
     assert _snapshot_epochs(10, 8, "log") == [0, 1, 2, 3, 4, 5, 7, 10]
     assert _snapshot_epochs(2251, 3, "log") == [0, 5, 2251]  # 2251 / 500 = 4.502
     # regression: two snapshots are the untrained and the trained network (was [0, 4])
-    assert _snapshot_epochs(2000, 2, "log") == [0, 2000] and _snapshot_epochs(2, 5, "log") == [
-        0,
-        1,
-        2,
-    ]
+    assert _snapshot_epochs(2000, 2, "log") == [0, 2000]
+    assert _snapshot_epochs(2, 5, "log") == [0, 1, 2]
     assert _snapshot_epochs(2, 1, "log") == [0] and _snapshot_epochs(0, 5, "linear") == [0]
     # epochs + 1 distinct epochs from 0 to epochs are all of them; from epochs / 500 = 1.6
     # (and 2.6) the rounded log marks start at 2 (3), so they are pulled back to fit
