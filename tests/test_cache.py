@@ -108,3 +108,19 @@ def test_a_cache_that_may_not_be_read_makes_the_page_run(tmp_path):
     run("a.md", PAGE_A, ExecutionCache(tmp_path / "cache", root=root))
     cold = ExecutionCache(tmp_path / "cache", root=root, read=False)
     assert not run("a.md", PAGE_A, cold).cached
+
+
+def test_page_code_is_plain_python_not_under_the_machinerys_future_imports():
+    # bookkit's modules use `from __future__ import annotations`; a page's code
+    # must not inherit it, or its annotations become strings
+    page = (
+        "# P\n\n"
+        '```python exec="on"\n'
+        "import inspect\n\n"
+        "def f(x: int) -> float:\n    return x\n\n"
+        "kind = inspect.signature(f).parameters['x'].annotation\n"
+        "```\n\n"
+        '```pycon exec="on"\n>>> kind is int\nTrue\n```\n'
+    )
+    run = PageRun("p.md", page).run()
+    assert run.problems == []

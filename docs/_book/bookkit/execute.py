@@ -235,7 +235,7 @@ class PageRun:
     def _evaluate(self, expr: str, line: int) -> str:
         """The text of ``{{ expr }}``: the f-string field ``{expr}`` in the page's namespace."""
         try:
-            field_ = compile("f" + repr("{" + expr + "}"), self.filename, "eval")
+            field_ = compile("f" + repr("{" + expr + "}"), self.filename, "eval", dont_inherit=True)
             with self._capture(line):
                 value = eval(field_, self._namespace)  # noqa: S307
         except Exception as error:  # noqa: BLE001 - reported as a problem of the page
@@ -292,8 +292,11 @@ class PageRun:
             self._problem(line, f"{w.category.__name__}: {w.message} ({where})")
 
     def _compile(self, code: str, first_line: int, mode: str):
-        # padding with newlines makes tracebacks show the page's own line numbers
-        return compile("\n" * (first_line - 1 + self.offset) + code, self.filename, mode)
+        # padding with newlines makes tracebacks show the page's own line numbers;
+        # dont_inherit: the page's code is plain Python, not under this module's
+        # `from __future__ import annotations` (annotations stay objects)
+        padded = "\n" * (first_line - 1 + self.offset) + code
+        return compile(padded, self.filename, mode, dont_inherit=True)
 
     def _run_python(self, block: BlockRun) -> None:
         fence = block.fence
