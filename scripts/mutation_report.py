@@ -17,19 +17,9 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-CORE = [
-    "_checks",
-    "activations",
-    "experiments",
-    "gradcheck",
-    "layers",
-    "losses",
-    "network",
-    "neuron",
-    "optimizers",
-    "stacked",
-    "training",
-]
+# Every module is held to the goal except these: the datasets' loaders and the
+# figures' styling, which the book's pages exercise rather than the unit tests.
+NOT_CORE = {"__init__", "datasets", "plotting"}
 GOAL = 0.90
 KILLED = {1, 3, 36, 24, -24, 152, 255}  # a failing test, or a timeout (an endless loop)
 
@@ -76,7 +66,7 @@ def main(work: Path, equivalent_file: Path) -> int:
         scored = len(codes) - count["equivalent"]
         score = count["killed"] / scored if scored else 1.0
         raw = count["killed"] / len(codes) if codes else 1.0
-        core = module in CORE
+        core = module not in NOT_CORE
         flag = "" if not core else ("" if raw >= GOAL else "  below 90%")
         ok &= not flag
         print(
@@ -87,7 +77,7 @@ def main(work: Path, equivalent_file: Path) -> int:
     stale += [f"listed as equivalent but no such mutant: {name}" for name in gone]
     for line in stale:
         print(line)
-    core_survivors = [s for s in survivors if s[0].split(".")[1] in CORE]
+    core_survivors = [s for s in survivors if s[0].split(".")[1] not in NOT_CORE]
     for name, code in core_survivors:  # the others (datasets, plotting) only get a count
         print(f"survived ({'no tests' if code == 33 else code}): {name}")
     print(

@@ -369,3 +369,24 @@ def test_snapshots_check_the_layer_and_divergence():
         pytest.raises(ValueError, match=f"diverged at epoch {stopped}$"),
     ):
         training_snapshots(wild, X, Y, "mse", SGD(lr=30.0), epochs=500)
+
+
+@pytest.mark.parametrize("k, n", [(0, 100), (5, 100), (50, 100), (93, 100), (20, 20), (1, 7)])
+def test_wilson_interval_matches_scipy(k, n):
+    from scipy.stats import binomtest
+
+    reference = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    low, high = experiments.wilson(k, n)
+    assert low == pytest.approx(reference.low, abs=1e-9)
+    assert high == pytest.approx(reference.high, abs=1e-9)
+    wider = experiments.wilson(k, n, confidence=0.99)  # more confidence, a wider interval
+    assert wider[0] <= low and wider[1] >= high - 1e-12 and wider[1] - wider[0] > high - low
+
+
+def test_wilson_rejects_impossible_counts():
+    with pytest.raises(ValueError, match="trials must be a positive integer, got 0"):
+        experiments.wilson(0, 0)
+    with pytest.raises(ValueError, match=r"successes must be between 0 and trials \(10\), got 11"):
+        experiments.wilson(11, 10)
+    with pytest.raises(ValueError, match=r"successes must be between 0 and trials \(10\), got -1"):
+        experiments.wilson(-1, 10)

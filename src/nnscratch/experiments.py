@@ -23,6 +23,8 @@ Examples:
 from __future__ import annotations
 
 import copy
+import math
+import statistics
 import warnings
 from dataclasses import dataclass
 
@@ -46,6 +48,29 @@ def all_correct(y_pred, y_true) -> np.ndarray:
         A boolean array of shape ``(m,)``.
     """
     return stacked.accuracy_per_model(y_pred, y_true) == 1.0
+
+
+def wilson(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval of a proportion (95% by default).
+
+    Unlike ``p ± z·sqrt(p(1-p)/n)``, it stays inside [0, 1] and is honest at
+    0 or n successes, where a rate over seeds often sits.
+
+    Examples:
+        >>> [round(x, 3) for x in wilson(5, 100)]
+        [0.022, 0.112]
+        >>> [round(x, 3) for x in wilson(0, 100)]
+        [0.0, 0.037]
+    """
+    if trials <= 0:
+        raise ValueError(f"trials must be a positive integer, got {trials}")
+    if not 0 <= successes <= trials:
+        raise ValueError(f"successes must be between 0 and trials ({trials}), got {successes}")
+    z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
+    p = successes / trials
+    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
+    half = z / (1 + z * z / trials) * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2))
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 @dataclass

@@ -34,11 +34,11 @@ Examples:
 from __future__ import annotations
 
 import contextvars
-import math
-import statistics
 from dataclasses import dataclass
 
 import numpy as np
+
+from nnscratch.experiments import wilson  # the rate's interval: the package's, as pages use it
 
 # --- checks ------------------------------------------------------------------
 
@@ -121,32 +121,6 @@ def at_most(bound: float) -> Check:
 def between(low: float, high: float) -> Check:
     """``low <= value <= high``."""
     return Check(lambda v: low <= v <= high, f"between {show(low)} and {show(high)}")
-
-
-# --- intervals -----------------------------------------------------------------
-
-
-def wilson(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
-    """The Wilson score interval of a proportion (95% by default).
-
-    Unlike ``p ± z·sqrt(p(1-p)/n)``, it stays inside [0, 1] and is honest at
-    0 or n successes, where a rate over seeds often sits.
-
-    Examples:
-        >>> [round(x, 3) for x in wilson(5, 100)]
-        [0.022, 0.112]
-        >>> [round(x, 3) for x in wilson(0, 100)]
-        [0.0, 0.037]
-    """
-    if trials <= 0:
-        raise ValueError(f"trials must be a positive integer, got {trials}")
-    if not 0 <= successes <= trials:
-        raise ValueError(f"successes must be between 0 and trials ({trials}), got {successes}")
-    z = statistics.NormalDist().inv_cdf(0.5 + confidence / 2)
-    p = successes / trials
-    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z / (1 + z * z / trials) * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2))
-    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _percent(x: float) -> str:

@@ -44,7 +44,6 @@ PAGE_HELPERS = CHECKS | {
     "at_most",
     "between",
     "is_true",
-    "wilson",
 }
 IMPORT_BOOKKIT = re.compile(r"^[ \t]*from bookkit import ([^\n]*)\n?", re.M)
 WEB_ONLY = (
