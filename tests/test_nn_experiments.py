@@ -157,7 +157,9 @@ def test_lr_sweep_diverges_at_the_largest_rates(lr_data):
     assert (grows == (lrs > 2 / c)).all()
     assert lr_data["valley_loss"][-1, -1] > 1e6
     assert lr_data["surface_loss"][-1, -1] > 1e6
-    assert lr_data["net_loss"][-1, -1] > lr_data["net_loss"][0, -1]  # lr 100: worse than start
+    # lr 100 never learns XOR: its loss stays at the plateau (0.25) or above,
+    # chaotically, so where it ends depends on the last bits; its median does not
+    assert np.median(lr_data["net_loss"][-500:, -1]) > 0.2
 
 
 def test_lr_sweep_converges_at_a_moderate_rate(lr_data):
