@@ -396,7 +396,8 @@ class PageRun:
             for i, offset, message in stored["problems"]
         ]
         self.seconds = stored["seconds"]
-        self.cached = True
+        # (a run made ahead in this build, by bookkit.parallel, is not a cached one)
+        self.cached = stored.get("cached", True)
 
 
 def _relative(problem: Problem, fences: list[int]) -> tuple[int, int, str]:

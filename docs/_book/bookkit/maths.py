@@ -37,6 +37,9 @@ def to_mathml(text: str) -> tuple[str, list[str]]:
         except Exception as error:  # noqa: BLE001 - any failure is a problem of the page
             problems.append(f"cannot convert maths {tex!r} to MathML: {error}")
             return match[0]
+        # one element per line: MathML ignores whitespace between elements, and
+        # tools that scan the HTML line by line (the print page's) stay linear
+        mathml = mathml.replace("><", ">\n<")
         return f'<div class="math-display">{mathml}</div>' if display == "block" else mathml
 
     return MATH_RE.sub(replace, text), problems

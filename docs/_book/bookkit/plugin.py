@@ -6,6 +6,8 @@ does what only MkDocs can:
 - names each page for the extension, and gives it the execution cache:
   read and written while serving, only written by a build, which is always
   cold (``bookkit.cache`` says when the offline copy may read it);
+- runs the pages' code side by side, one process per page and per core,
+  before MkDocs renders them (``bookkit.parallel``);
 - expands ``chapters/*.md`` in the nav to the chapters that exist (and, with
   ``BOOK_ONLY=03,04``, to only those while drafting);
 - under each chapter's (and guide's) title, links its notebook and script (generated from
@@ -36,7 +38,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File
 from mkdocs.utils import get_relative_url
 
-from . import downloads, printpage, provenance
+from . import downloads, parallel, printpage, provenance
 from .cache import ROOT, ExecutionCache
 from .markdown import Book, PageSource
 
@@ -77,6 +79,8 @@ class BookPlugin(BasePlugin[BookConfig]):
         self.volatile: dict[str, list] = {}
         self.unsearched: dict[str, list] = {}
         self.files = None
+        self.disk_cache: ExecutionCache | None = None
+        self.ahead: parallel.RunsAhead | None = None
 
     # --- set-up ----------------------------------------------------------------
 
@@ -92,9 +96,10 @@ class BookPlugin(BasePlugin[BookConfig]):
             # serving reads and writes it; a build only writes it (it runs every
             # page cold), except the offline copy made right after one (cache.py)
             reuse = os.environ.get("BOOK_REUSE_RUNS") == "1"
-            self.book.cache = ExecutionCache(
+            self.disk_cache = ExecutionCache(
                 ROOT / self.config.cache_dir, read=self.serving or reuse
             )
+        self.book.cache = self.disk_cache
         config.mdx_configs.setdefault(EXTENSION, {})["book"] = self.book
         config.nav = self._expand_nav(config.nav, Path(config.docs_dir))
         if self.config.offline:
@@ -120,7 +125,7 @@ class BookPlugin(BasePlugin[BookConfig]):
             for name in list(sys.modules):
                 if name.split(".")[0] == "nnscratch":
                     del sys.modules[name]
-            base = self.book.cache.base if self.book.cache is not None else None
+            base = self.disk_cache.base if self.disk_cache is not None else None
             if self.dirty and self.served_with not in (None, base):
                 log.info("bookkit: the package, the lock or the machinery changed: every page")
                 for child in Path(config.site_dir).iterdir():
@@ -165,7 +170,32 @@ class BookPlugin(BasePlugin[BookConfig]):
                 for generated in pair:
                     files.append(generated)
                 self.downloads[file.src_uri] = pair
+        self._run_ahead(files)
         return files
+
+    def _run_ahead(self, files) -> None:
+        """Start every page's code in the worker processes (``bookkit.parallel``)."""
+        self._stop_workers()
+        self.ahead = parallel.RunsAhead(self.disk_cache)
+        self.book.cache = self.ahead
+        pages = [
+            (f.src_uri, Path(f.abs_src_path), Path(os.path.relpath(f.abs_src_path, ROOT)))
+            for f in files.documentation_pages()
+        ]
+        try:
+            processes = parallel.jobs()
+        except ValueError as error:
+            raise PluginError(str(error)) from None
+        self.ahead.start(pages, processes)
+
+    def _stop_workers(self) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+        self.ahead = None
+        self.book.cache = self.disk_cache
+
+    def on_build_error(self, *, error) -> None:
+        self._stop_workers()
 
     def on_nav(self, nav, config, files):
         self.in_nav = {page.file.src_uri for page in nav.pages}
@@ -220,6 +250,7 @@ class BookPlugin(BasePlugin[BookConfig]):
 
     @event_priority(-100)  # after print-site has written the print page
     def on_post_build(self, config) -> None:
+        self._stop_workers()
         printpage.mend(config, self.files)
         if not self.config.offline:
             return
