@@ -81,10 +81,12 @@ def test_each_page_runs_in_a_process_of_its_own(tmp_path):
 
 
 def test_a_page_whose_code_changed_since_it_was_started_runs_again(tmp_path):
-    (page, path, shown), *_ = pages(tmp_path, count=1)
+    listed = pages(tmp_path, count=2)
+    page, path, _ = listed[0]
     ahead = RunsAhead()
     try:
-        ahead.start([(page, path, shown)], processes=2)
+        ahead.start(listed, processes=2)
+        assert page in ahead.started
         path.write_text(path.read_text().replace("sum(range(4))", "sum(range(5))"))
         path.write_text(path.read_text().replace(">>> total * 2\n12", ">>> total * 2\n20"))
         run = build_like(ahead, page, path)
@@ -94,11 +96,13 @@ def test_a_page_whose_code_changed_since_it_was_started_runs_again(tmp_path):
 
 
 def test_a_problem_found_in_a_worker_names_the_files_line(tmp_path):
-    (page, path, shown), *_ = pages(tmp_path, count=1)
+    listed = pages(tmp_path, count=2)
+    page, path, _ = listed[0]
     path.write_text(path.read_text().replace(">>> total * 2\n12", ">>> total * 2\n13"))
     ahead = RunsAhead()
     try:
-        ahead.start([(page, path, shown)], processes=2)
+        ahead.start(listed, processes=2)
+        assert page in ahead.started
         run = build_like(ahead, page, path)
     finally:
         ahead.close()
@@ -134,6 +138,15 @@ def test_one_process_runs_the_pages_in_the_build(tmp_path):
     listed = pages(tmp_path, count=2)
     ahead = RunsAhead()
     ahead.start(listed, processes=1)
+    assert ahead.pool is None and ahead.started == {}
+    run = build_like(ahead, *listed[0][:2])
+    assert run.problems == [] and not run.cached
+
+
+def test_a_single_page_to_run_runs_in_the_build(tmp_path):
+    listed = pages(tmp_path, count=1)  # a writer's code edit: one page to run
+    ahead = RunsAhead()
+    ahead.start(listed, processes=2)
     assert ahead.pool is None and ahead.started == {}
     run = build_like(ahead, *listed[0][:2])
     assert run.problems == [] and not run.cached
