@@ -19,7 +19,10 @@ claim that does not hold, a block that raises.
   (needs PyPI; ``--no-newest`` leaves it out).
 
 It prints one line per environment with its time and what broke, and writes
-each build's log to ``build/portable/<environment>/build.log``.
+each build's log to ``build/portable/<environment>/build.log``. After each
+build it runs the package's tests and docstring examples there too (they
+compute numbers as the pages do; ``--no-tests`` leaves them out), with their
+log in ``tests.log``.
 """
 
 from __future__ import annotations
@@ -259,14 +262,42 @@ def summary(log: str) -> str:
     return "; ".join(parts)
 
 
-def build(env: Environment, pages: list[str]) -> tuple[bool, float, str]:
-    folder = OUT / env.name
-    folder.mkdir(parents=True, exist_ok=True)
+PACKAGE_TESTS = [
+    "src/nnscratch",
+    *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob("test_nn_*.py")),
+]
+"""The package's own tests and docstring examples, which compute numbers too."""
+
+
+def _run_env(env: Environment) -> dict[str, str]:
     run_env = {**os.environ, **env.set, "NO_MKDOCS_2_WARNING": "1", "MPLBACKEND": "Agg"}
     if "OPENBLAS_CORETYPE" not in env.set:
         run_env.pop("OPENBLAS_CORETYPE", None)  # the native run ignores a machine-wide setting
     bindir = str(env.python.parent)
     run_env["PATH"] = bindir + os.pathsep + run_env.get("PATH", "")
+    return run_env
+
+
+def package_tests(env: Environment) -> tuple[bool, float, str]:
+    """The package's tests in the environment: (passed, seconds, what failed)."""
+    folder = OUT / env.name
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [str(env.python), "-m", "pytest", "-q", "-p", "no:cacheprovider", *PACKAGE_TESTS]
+    started = time.perf_counter()
+    result = subprocess.run(command, cwd=ROOT, env=_run_env(env), capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    log = result.stdout + result.stderr
+    (folder / "tests.log").write_text(log)
+    failed = re.findall(r"^FAILED (\S+)", log, re.M)
+    if result.returncode == 0:
+        return True, seconds, ""
+    return False, seconds, f"{len(failed)} package test(s) fail: {', '.join(failed[:3])}"
+
+
+def build(env: Environment, pages: list[str]) -> tuple[bool, float, str]:
+    folder = OUT / env.name
+    folder.mkdir(parents=True, exist_ok=True)
+    run_env = _run_env(env)
     if pages:
         command = [str(env.python), "-m", "bookkit", "run", *pages]
     else:
@@ -293,6 +324,9 @@ def main() -> int:
     )
     parser.add_argument("--only", default="", help="only these environments (comma-separated)")
     parser.add_argument("--no-newest", action="store_true", help="leave out the newest releases")
+    parser.add_argument(
+        "--no-tests", action="store_true", help="leave out the package tests run after each build"
+    )
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
     args = parser.parse_args()
 
@@ -332,7 +366,16 @@ def main() -> int:
             )
 
     def one(env: Environment):
-        return env, *build(env, pages)
+        ok, seconds, broke = build(env, pages)
+        if args.no_tests:
+            return env, ok, seconds, broke
+        tests_ok, tests_seconds, tests_broke = package_tests(env)
+        return (
+            env,
+            ok and tests_ok,
+            seconds + tests_seconds,
+            "; ".join(b for b in (broke, tests_broke) if b),
+        )
 
     failed = 0
     started = time.perf_counter()
