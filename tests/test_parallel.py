@@ -134,19 +134,15 @@ def test_runs_made_ahead_are_written_to_the_cache_and_cached_pages_are_not_run(t
     assert [r.inline for r in first] == [r.inline for r in second]
 
 
-def test_one_process_runs_the_pages_in_the_build(tmp_path):
-    listed = pages(tmp_path, count=2)
+@pytest.mark.parametrize(
+    ("count", "processes"),
+    [(2, 1), (1, 2)],  # one process asked for; one page to run (a writer's code edit)
+    ids=["one-process", "one-page"],
+)
+def test_the_pages_run_in_the_build_when_a_pool_cannot_help(tmp_path, count, processes):
+    listed = pages(tmp_path, count=count)
     ahead = RunsAhead()
-    ahead.start(listed, processes=1)
-    assert ahead.pool is None and ahead.started == {}
-    run = build_like(ahead, *listed[0][:2])
-    assert run.problems == [] and not run.cached
-
-
-def test_a_single_page_to_run_runs_in_the_build(tmp_path):
-    listed = pages(tmp_path, count=1)  # a writer's code edit: one page to run
-    ahead = RunsAhead()
-    ahead.start(listed, processes=2)
+    ahead.start(listed, processes=processes)
     assert ahead.pool is None and ahead.started == {}
     run = build_like(ahead, *listed[0][:2])
     assert run.problems == [] and not run.cached

@@ -23,7 +23,6 @@ cache), the pages run in the build's process, one after the other.
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 from pathlib import Path
@@ -31,8 +30,6 @@ from pathlib import Path
 from mkdocs.utils.meta import get_data
 
 from .execute import PageRun, events
-
-log = logging.getLogger("mkdocs.plugins.bookkit")
 
 PRELOAD = ["numpy", "matplotlib", "matplotlib.pyplot"]
 """What the worker processes' server imports once (never ``nnscratch``: it may be edited)."""
@@ -51,8 +48,12 @@ def page_markdown(raw: str) -> tuple[str, int]:
         ('# T\\n', 0)
     """
     markdown, _ = get_data(raw)
-    offset = raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
-    return markdown, offset
+    return markdown, lines_before(raw, markdown)
+
+
+def lines_before(raw: str, markdown: str) -> int:
+    """How many lines of the file ``raw`` come before ``markdown``, its end (the front matter)."""
+    return raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
 
 
 def jobs() -> int:

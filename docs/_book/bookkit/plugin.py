@@ -206,7 +206,7 @@ class BookPlugin(BasePlugin[BookConfig]):
     def on_page_markdown(self, markdown, page, config, files):
         raw = Path(page.file.abs_src_path).read_text(encoding="utf-8")
         # MkDocs took the front matter off: the extension maps lines back to the file
-        offset = raw[: len(raw) - len(markdown)].count("\n") if raw.endswith(markdown) else 0
+        offset = parallel.lines_before(raw, markdown)
         path = Path(os.path.relpath(page.file.abs_src_path, ROOT))
         self.book.current = PageSource(page.file.src_uri, path, offset)
         return markdown
