@@ -288,10 +288,17 @@ def package_tests(env: Environment) -> tuple[bool, float, str]:
     seconds = time.perf_counter() - started
     log = result.stdout + result.stderr
     (folder / "tests.log").write_text(log)
-    failed = re.findall(r"^FAILED (\S+)", log, re.M)
     if result.returncode == 0:
         return True, seconds, ""
-    return False, seconds, f"{len(failed)} package test(s) fail: {', '.join(failed[:3])}"
+    # pytest's short summary: FAILED for a test that failed, ERROR for one (or a
+    # whole file) that could not run
+    broken = re.findall(r"^(?:FAILED|ERROR) (\S+)(?: - (.*))?$", log, re.M)
+    if not broken:
+        last = log.strip().splitlines()[-1:] or [f"pytest exited with {result.returncode}"]
+        return False, seconds, f"package tests: {last[0][:160]}"
+    why = f" ({broken[0][1][:100]})" if broken[0][1] else ""
+    names = ", ".join(dict.fromkeys(name for name, _ in broken))
+    return False, seconds, f"{len(broken)} package test(s) fail or error: {names[:200]}{why}"
 
 
 def build(env: Environment, pages: list[str]) -> tuple[bool, float, str]:
