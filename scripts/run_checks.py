@@ -3,7 +3,9 @@
 Run by ``scripts/test``. Each check is a command; a check starts once the
 checks it needs have passed and enough cores are free, and its output goes to
 ``build/test-logs/<check>.log``. At the end a table says how long each check
-took and what failed; the log of a failed check is printed.
+took and what failed; the log of a failed check is printed. A check that
+cannot run on the machine (the browser checks without Chromium) says why, and
+the run fails: a skipped check has not passed.
 
     scripts/test                  every check
     scripts/test --only unit,lint these checks (and what they need)
@@ -181,6 +183,14 @@ def main() -> int:
             print("\n".join(log.read_text(errors="replace").splitlines()[-60:]))
     if failed:
         print(f"\ntest: FAILED: {', '.join(c.name for c in failed)}")
+        return 1
+    skipped = [c for c in todo if c.status == "skipped"]
+    if skipped:  # a check that could not run has not passed: say why, and fail
+        print()
+        for c in skipped:
+            lines = (LOGS / f"{c.name}.log").read_text(errors="replace").splitlines()
+            print("\n".join(line for line in lines if "SKIPPED" in line or "install" in line))
+        print(f"\ntest: NOT COMPLETE: {', '.join(c.name for c in skipped)} could not run here")
         return 1
     print("\ntest: all checks passed")
     return 0

@@ -1,0 +1,59 @@
+"""scripts/test's runner (scripts/run_checks.py): what it reports, and its exit code.
+
+The checks here are tiny shell commands standing in for the real ones, so what
+is tested is the runner's verdict: a failed check fails the run, and so does a
+check that could not run (one that printed SKIPPED), with the reason shown.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def runner(tmp_path, monkeypatch):
+    spec = importlib.util.spec_from_file_location("run_checks", ROOT / "scripts" / "run_checks.py")
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "run_checks", module)  # dataclasses look it up
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "LOGS", tmp_path / "logs")
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+
+    def run(*commands: str) -> int:
+        made = [
+            module.Check(f"c{i}", ["sh", "-c", c], f"check {i}") for i, c in enumerate(commands)
+        ]
+        monkeypatch.setattr(module, "checks", lambda: made)
+        monkeypatch.setattr(sys, "argv", ["run_checks"])
+        return module.main()
+
+    return run
+
+
+def test_every_check_passing_passes(runner, capsys):
+    assert runner("true", "echo fine") == 0
+    assert "test: all checks passed" in capsys.readouterr().out
+
+
+def test_a_failed_check_fails_the_run_and_shows_its_log(runner, capsys):
+    assert runner("true", "echo the reason; exit 3") == 1
+    out = capsys.readouterr().out
+    assert "test: FAILED: c1" in out
+    assert "the reason" in out
+
+
+def test_a_skipped_check_fails_the_run_and_says_why(runner, capsys):
+    skipped = "echo 'c1: SKIPPED: needs Chromium'; echo 'c1: install it with apt-get'"
+    assert runner("true", skipped) == 1
+    out = capsys.readouterr().out
+    assert "skipped  c1" in out
+    assert "c1: SKIPPED: needs Chromium" in out
+    assert "c1: install it with apt-get" in out
+    assert "test: NOT COMPLETE: c1 could not run here" in out
+    assert "all checks passed" not in out
