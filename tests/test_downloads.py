@@ -30,11 +30,6 @@ CHAPTERS = sorted((ROOT / "docs" / "chapters").glob("*.md")) + sorted(
 SITE = os.environ.get("BOOK_REFERENCE_SITE")
 SITE_URL = "https://book.example/"
 
-# jupyter_client leaves zmq sockets for the garbage collector to close
-pytestmark = pytest.mark.filterwarnings(
-    "ignore::ResourceWarning", "ignore::pytest.PytestUnraisableExceptionWarning"
-)
-
 
 def run_of(path: Path) -> PageRun:
     _, body, offset = split_front_matter(path.read_text(encoding="utf-8"))
@@ -58,9 +53,10 @@ def execute(nb, cwd: Path) -> None:
     km = KernelManager(kernel_name="python3", transport="ipc")
     km.connection_file = str(cwd / "kernel.json")
     env = {**os.environ, "MPLBACKEND": "module://matplotlib_inline.backend_inline"}
-    NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(cwd)}}).execute(
-        env=env
-    )
+    client = NotebookClient(nb, km=km, timeout=600, resources={"metadata": {"path": str(cwd)}})
+    # given a kernel manager, nbclient leaves the kernel running and its sockets
+    # open unless told to clean up (cleanup_kc)
+    client.execute(env=env, cleanup_kc=True)
 
 
 def shows_an_image(cell) -> bool:
