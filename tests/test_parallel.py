@@ -157,3 +157,37 @@ def test_the_number_of_processes_is_checked(monkeypatch):
         monkeypatch.setenv("BOOK_JOBS", bad)
         with pytest.raises(ValueError, match=message):
             jobs()
+
+
+BLAS_PAGE = """\
+# Threads
+
+```python exec="on"
+import numpy as np
+from threadpoolctl import threadpool_info
+threads = sorted({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})
+```
+
+BLAS threads: {{ threads }}.
+"""
+
+
+@pytest.mark.parametrize("processes", [2, 1], ids=["in workers", "in the build's process"])
+def test_pages_run_with_one_blas_thread(tmp_path, processes):
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    listed = []
+    for n in range(2):
+        path = tmp_path / f"t{n}.md"
+        path.write_text(BLAS_PAGE, encoding="utf-8")
+        listed.append((f"t{n}.md", path, path))
+    ahead = RunsAhead()
+    # this process's BLAS has two threads or more, so that the test can fail
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert all(i["num_threads"] >= 2 for i in threadpool_info() if i["user_api"] == "blas")
+        try:
+            ahead.start(listed, processes=processes)
+            shown = [build_like(ahead, page, path).inline[0] for page, path, _ in listed]
+        finally:
+            ahead.close()
+    assert shown == ["[1]", "[1]"]

@@ -38,6 +38,7 @@ import contextlib
 import dataclasses
 import doctest
 import hashlib
+import importlib
 import io
 import os
 import re
@@ -48,6 +49,8 @@ import types
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from threadpoolctl import threadpool_limits
 
 from . import claims, pycon
 from .fences import Fence, iter_fences, pieces
@@ -196,8 +199,15 @@ class PageRun:
         sys.modules[module.__name__] = module  # dataclasses and pickle look the module up
         self._namespace = module.__dict__
         started = time.perf_counter()
+        # One BLAS thread: pages run side by side, one process per core, and
+        # OpenBLAS's extra threads would then fight the other pages for the
+        # cores (a matrix product could wait on a thread that is not running,
+        # which makes the pages' timings meaningless). NumPy is loaded first, so
+        # that the limit reaches its BLAS.
+        importlib.import_module("numpy")
         try:
-            self.markdown = self._rewrite(self._evaluate, run_blocks=True)
+            with threadpool_limits(limits=1, user_api="blas"):
+                self.markdown = self._rewrite(self._evaluate, run_blocks=True)
         finally:
             self.seconds = time.perf_counter() - started
             sys.modules.pop(module.__name__, None)
