@@ -33,11 +33,13 @@ The total is {{{{ total }}}}.
 """
 
 
-def pages(tmp_path: Path, count: int = 3) -> list[tuple[str, Path, Path]]:
+def pages(tmp_path: Path, count: int = 3, text: str | None = None) -> list[tuple[str, Path, Path]]:
+    """``count`` pages: PAGE with its numbers filled in, or ``text`` as it is."""
     out = []
     for n in range(4, 4 + count):
         path = tmp_path / f"p{n}.md"
-        path.write_text(PAGE.format(n=n, double=2 * sum(range(n))), encoding="utf-8")
+        page = PAGE.format(n=n, double=2 * sum(range(n))) if text is None else text
+        path.write_text(page, encoding="utf-8")
         out.append((f"p{n}.md", path, path))
     return out
 
@@ -176,11 +178,7 @@ BLAS threads: {{ threads }}.
 def test_pages_run_with_one_blas_thread(tmp_path, processes):
     from threadpoolctl import threadpool_info, threadpool_limits
 
-    listed = []
-    for n in range(2):
-        path = tmp_path / f"t{n}.md"
-        path.write_text(BLAS_PAGE, encoding="utf-8")
-        listed.append((f"t{n}.md", path, path))
+    listed = pages(tmp_path, count=2, text=BLAS_PAGE)
     ahead = RunsAhead()
     # this process's BLAS has two threads or more, so that the test can fail
     with threadpool_limits(limits=2, user_api="blas"):

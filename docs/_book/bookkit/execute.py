@@ -38,7 +38,6 @@ import contextlib
 import dataclasses
 import doctest
 import hashlib
-import importlib
 import io
 import os
 import re
@@ -204,7 +203,8 @@ class PageRun:
         # cores (a matrix product could wait on a thread that is not running,
         # which makes the pages' timings meaningless). NumPy is loaded first, so
         # that the limit reaches its BLAS.
-        importlib.import_module("numpy")
+        import numpy  # noqa: F401
+
         try:
             with threadpool_limits(limits=1, user_api="blas"):
                 self.markdown = self._rewrite(self._evaluate, run_blocks=True)
