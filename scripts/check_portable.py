@@ -208,6 +208,7 @@ def set_up(env: Environment) -> str:
             "pip",
             "install",
             "--quiet",
+            "--compile-bytecode",
             "--python",
             str(python),
             "-r",
