@@ -1,7 +1,9 @@
 """Open every page of the built site in headless Chromium and check it.
 
 Usage: python scripts/check_site.py [SITE_DIR] [--only chapters/10,chapters/11]
-(default: site/; --only checks only the pages whose path starts so, without the PDF)
+(default: site/; --only checks only the pages whose path starts so, without the PDF;
+--pages checks every page and leaves the whole book out, --book checks only the
+whole book: its print page and its PDF)
 
 The site is served from 127.0.0.1 on a free port. Every page is opened in the
 light and the dark palette (the palette follows the system preference, which
@@ -46,7 +48,10 @@ import argparse
 import functools
 import html
 import http.server
+import itertools
+import multiprocessing
 import os
+import queue
 import re
 import shutil
 import subprocess
@@ -522,8 +527,12 @@ def check_book_pdf(site: Path) -> tuple[dict, str]:
     return failures, summary
 
 
-def check_pages(site: Path, pages: list[str], shots: Path, full_pages: bool = False) -> dict:
-    """Open each page (once, in both palettes); return {where: [problems]}."""
+def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dict:
+    """Open each page (once, in both palettes); return {where: [problems]}.
+
+    ``pages`` is a queue shared with the other browsers: each takes the next
+    page when it is done with one, so that they finish together.
+    """
     server, base = serve(site)
     axe = Axe()
     foreign: list[str] = []
@@ -541,7 +550,11 @@ def check_pages(site: Path, pages: list[str], shots: Path, full_pages: bool = Fa
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.route("**/*", route)
-            for i, rel in enumerate(pages):
+            for i in itertools.count():
+                try:
+                    rel = pages.get_nowait()
+                except queue.Empty:
+                    break
                 page = context.new_page()
                 if i == 0:  # what loads after the page (the search index), once
                     page.goto(base + rel, wait_until="networkidle")
@@ -570,6 +583,9 @@ def main() -> int:
         "--full-pages", action="store_true",
         help="screenshots of whole pages (for looking at every figure), not first screens",
     )  # fmt: skip
+    part = parser.add_mutually_exclusive_group()
+    part.add_argument("--pages", action="store_true", help="the pages, not the whole book")
+    part.add_argument("--book", action="store_true", help="only the whole book: print page, PDF")
     args = parser.parse_args()
     site = Path(args.site).resolve()
     if not (site / "index.html").is_file():
@@ -585,17 +601,20 @@ def main() -> int:
     shots = ROOT / "build" / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     failures: dict[str, list[str]] = {}
-    # The pages shared between two browsers, one per core; the print page (the
-    # longest) starts first.
+    if args.book:
+        pages = []
+    # The pages shared between two browsers, one per core, each taking the next
+    # page from one queue; the print page (the longest) first.
     pages.sort(key=lambda rel: rel != "print/")
-    with ProcessPoolExecutor(WORKERS) as pool:
-        jobs = [
-            pool.submit(check_pages, site, pages[i::WORKERS], shots, args.full_pages)
-            for i in range(WORKERS)
-        ]
+    with multiprocessing.Manager() as manager, ProcessPoolExecutor(WORKERS) as pool:
+        todo = manager.Queue()
+        for rel in pages:
+            todo.put(rel)
+        jobs = [pool.submit(check_pages, site, todo, shots, args.full_pages)
+                for _ in range(min(WORKERS, len(pages)))]  # fmt: skip
         for job in jobs:
             failures.update(job.result())
-    book, book_summary = ({}, "") if only else check_book_pdf(site)
+    book, book_summary = ({}, "") if only or args.pages else check_book_pdf(site)
     failures.update(book)
     for where, problems in failures.items():
         print(f"\n{where}:")
@@ -603,14 +622,15 @@ def main() -> int:
             print(f"  - {problem}")
     views = len(pages) * len(PALETTES) - ("print/" in pages)  # the print page: light only
     failed = sum(1 for where in failures if where.startswith("/"))
-    print(f"\ncheck-site: {len(pages)} pages x {len(PALETTES)} palettes; screenshots in "
-          f"{os.path.relpath(shots)}")  # fmt: skip
+    if pages:
+        print(f"\ncheck-site: {len(pages)} pages x {len(PALETTES)} palettes; screenshots in "
+              f"{os.path.relpath(shots)}")  # fmt: skip
     if any(not where.startswith("/") for where in failures):
         print("check-site: pages made requests to other hosts (listed above)")
     if book_summary:
         print(f"check-site: {book_summary}")
     failed += len(book)
-    views += not only  # the whole book: its print page and its PDF
+    views += not (only or args.pages)  # the whole book: its print page and its PDF
     print(f"check-site: {views - failed} passed, {failed} failed")
     return 1 if failures else 0
 

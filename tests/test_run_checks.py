@@ -57,3 +57,16 @@ def test_a_skipped_check_fails_the_run_and_says_why(runner, capsys):
     assert "c1: install it with apt-get" in out
     assert "test: NOT COMPLETE: c1 could not run here" in out
     assert "all checks passed" not in out
+
+
+def test_checks_that_need_nothing_run_at_the_same_time(runner, tmp_path, capsys):
+    # each stand-in waits (up to 20 s) until all five have started: the run passes
+    # only if none of them waits for a free core while another runs
+    together = (
+        "touch started-{i}; for _ in $(seq 200); do "
+        '[ "$(ls started-* | wc -l)" -ge 5 ] && exit 0; sleep 0.1; done; exit 1'
+    )
+    assert runner(*(together.format(i=i) for i in range(5))) == 0
+    out = capsys.readouterr().out
+    assert "test: all checks passed" in out
+    assert "the cores were busy for" in out
