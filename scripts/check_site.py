@@ -602,6 +602,8 @@ def main() -> int:
     shots.mkdir(parents=True, exist_ok=True)
     failures: dict[str, list[str]] = {}
     if args.book:
+        if only:
+            parser.error("--only chooses pages; --book checks only the whole book")
         pages = []
     # The pages shared between two browsers, one per core, each taking the next
     # page from one queue; the print page (the longest) first.

@@ -163,7 +163,8 @@ def main() -> int:
             grow = bool(more)
     todo = [c for c in all_checks.values() if c.name in chosen]
     shutil.rmtree(LOGS, ignore_errors=True)
-    cores = os.cpu_count() or 1
+    # the cores this process may use (a container may allow fewer than the machine has)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"test: {len(todo)} checks on {cores} cores; logs in {LOGS.relative_to(ROOT)}/")
 
     lock, running = threading.Lock(), {}
@@ -184,7 +185,8 @@ def main() -> int:
                 running[c.name] = threading.Thread(target=run, args=(c, lock), daemon=True)
                 running[c.name].start()
         time.sleep(0.2)
-    total, busy = time.perf_counter() - started, cpu_busy() - busy_before
+    total, busy = time.perf_counter() - started, cpu_busy()
+    busy = busy - busy_before if busy_before >= 0 else -1.0
 
     print(f"\ntest: where the time went ({total:.0f} s in all, on {cores} cores)")
     for c in todo:
