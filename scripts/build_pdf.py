@@ -26,7 +26,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from check_site import CHROMIUM, CHROMIUM_ARGS, WIDGETS_READY, serve
+from check_site import CHROMIUM, CHROMIUM_ARGS, LOAD_TIMEOUT_MS, WIDGETS_READY, serve
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF_NAME = "neural-networks-from-scratch.pdf"
@@ -75,7 +75,7 @@ def build_pdf(site: Path, out: Path) -> dict:
             page.emulate_media(media="print", color_scheme="light")
             # "load" first: the page is long, and can be still parsing when the
             # network has been idle for networkidle's half second
-            page.goto(base + PRINT_PAGE, wait_until="load")
+            page.goto(base + PRINT_PAGE, wait_until="load", timeout=LOAD_TIMEOUT_MS)
             page.wait_for_load_state("networkidle")
             page.wait_for_function(WIDGETS_READY, timeout=15_000)
             facts = page.evaluate(PREPARE, base)

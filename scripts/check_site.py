@@ -75,6 +75,10 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 PALETTES = {"light": "default", "dark": "slate"}  # emulated scheme -> Material's
 WORKERS = 2  # browsers side by side
+# The print page (the whole book) takes about 8 s to load in Chromium on a core
+# of its own, and several times that while scripts/test's other checks share
+# the cores: longer than Playwright's default 30 s could allow.
+LOAD_TIMEOUT_MS = 120_000
 MAX_SVG_BYTES = 150 * 1024
 RAW_TEX = re.compile(
     r"\$\$|\\\(|\\\)|\\\[|\\\]|\\(?:frac|sum|partial|mathbf|hat|begin|end|sigma|eta)\b"
@@ -303,7 +307,7 @@ def check_page(
     url = base + rel
     whole_book = rel == "print/"
     page.emulate_media(color_scheme="light")
-    page.goto(url, wait_until="load")
+    page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
     if page.locator("[data-nn-widget]").count():
         page.wait_for_function(WIDGETS_READY, timeout=15_000)
     if not whole_book:
@@ -441,7 +445,7 @@ def check_print_page(site: Path, chapters) -> list[str]:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             page = browser.new_page()
             page.emulate_media(media="print")
-            page.goto(base + "print/", wait_until="load")
+            page.goto(base + "print/", wait_until="load", timeout=LOAD_TIMEOUT_MS)
             page.wait_for_load_state("networkidle")
             page.wait_for_function(WIDGETS_READY, timeout=15_000)
             drawn = {f["id"]: f for f in page.evaluate(PRINT_FIGURES)}
@@ -557,7 +561,7 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
                     break
                 page = context.new_page()
                 if i == 0:  # what loads after the page (the search index), once
-                    page.goto(base + rel, wait_until="networkidle")
+                    page.goto(base + rel, wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
                 results = check_page(page, axe, site, base, rel, shots, full_pages)
                 page.close()
                 for palette, problems in results.items():
