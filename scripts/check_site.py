@@ -48,10 +48,8 @@ import argparse
 import functools
 import html
 import http.server
-import itertools
 import multiprocessing
 import os
-import queue
 import re
 import shutil
 import subprocess
@@ -535,7 +533,8 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
     """Open each page (once, in both palettes); return {where: [problems]}.
 
     ``pages`` is a queue shared with the other browsers: each takes the next
-    page when it is done with one, so that they finish together.
+    page when it is done with one, so that they finish together, and stops at
+    ``None``.
     """
     server, base = serve(site)
     axe = Axe()
@@ -554,11 +553,7 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.route("**/*", route)
-            for i in itertools.count():
-                try:
-                    rel = pages.get_nowait()
-                except queue.Empty:
-                    break
+            for i, rel in enumerate(iter(pages.get, None)):
                 page = context.new_page()
                 if i == 0:  # what loads after the page (the search index), once
                     page.goto(base + rel, wait_until="networkidle", timeout=LOAD_TIMEOUT_MS)
@@ -609,18 +604,20 @@ def main() -> int:
         if only:
             parser.error("--only chooses pages; --book checks only the whole book")
         pages = []
+    whole_book = not (only or args.pages)  # its print page and its PDF
     # The pages shared between two browsers, one per core, each taking the next
-    # page from one queue; the print page (the longest) first.
+    # page from one queue (then None: stop); the print page (the longest) first.
     pages.sort(key=lambda rel: rel != "print/")
-    with multiprocessing.Manager() as manager, ProcessPoolExecutor(WORKERS) as pool:
-        todo = manager.Queue()
-        for rel in pages:
-            todo.put(rel)
-        jobs = [pool.submit(check_pages, site, todo, shots, args.full_pages)
-                for _ in range(min(WORKERS, len(pages)))]  # fmt: skip
-        for job in jobs:
-            failures.update(job.result())
-    book, book_summary = ({}, "") if only or args.pages else check_book_pdf(site)
+    if pages:
+        with multiprocessing.Manager() as manager, ProcessPoolExecutor(WORKERS) as pool:
+            todo, browsers = manager.Queue(), min(WORKERS, len(pages))
+            for rel in [*pages, *[None] * browsers]:
+                todo.put(rel)
+            jobs = [pool.submit(check_pages, site, todo, shots, args.full_pages)
+                    for _ in range(browsers)]  # fmt: skip
+            for job in jobs:
+                failures.update(job.result())
+    book, book_summary = check_book_pdf(site) if whole_book else ({}, "")
     failures.update(book)
     for where, problems in failures.items():
         print(f"\n{where}:")
@@ -636,7 +633,7 @@ def main() -> int:
     if book_summary:
         print(f"check-site: {book_summary}")
     failed += len(book)
-    views += not (only or args.pages)  # the whole book: its print page and its PDF
+    views += whole_book
     print(f"check-site: {views - failed} passed, {failed} failed")
     return 1 if failures else 0
 
