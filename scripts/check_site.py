@@ -34,7 +34,9 @@ poppler-utils) that part is skipped with a notice, or is an error in CI.
 Each page is opened once and checked in both palettes (the palette follows the
 emulated system preference, so it switches without a reload). The palette
 changes colours only, so axe-core's full audit runs in the light palette and
-its colour rules (contrast, links told apart from text) in the dark one.
+its colour rules (contrast, links told apart from text) in the dark one. In
+highlighted code, whose thousands of token spans share a dozen looks, the
+contrast rule measures one span of each look (``CONTRAST_TWINS``).
 Screenshots of each page's first screen go to
 build/screenshots/<page>-<palette>.jpg (with --full-pages, of the whole page,
 for reading the figures; the print page always gets its first screen), and
@@ -275,6 +277,68 @@ AXE_CONTEXT = {"exclude": [["svg[role=img]"], ["math"]]}
 AXE_RUN = "([context, options]) => axe.run(context, options)"
 # What a change of palette can change: colours. The dark palette re-runs these.
 AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+# Highlighted code is made of token spans, thousands per page in a dozen or so
+# looks: four in five of the elements whose contrast axe measures, and most of
+# this check's time. A span's contrast ratio follows from its colour, font size,
+# weight, shadow and stroke, and the colours, images, opacity and blending of
+# every element it is drawn on, up to the root; spans alike in all of these
+# have the same ratio. So in each palette the contrast rule measures one span
+# of each look (a visible one, inside its code block's scroll box, where there
+# is one) and passes over the others, marked data-contrast-twin. Every other
+# rule sees every span. (tests/test_check_site.py: a low-contrast token is found.)
+CONTRAST_TWINS = """() => {
+  document.querySelectorAll("[data-contrast-twin]")
+    .forEach(e => e.removeAttribute("data-contrast-twin"));
+  const chosen = new Map();  // look -> [span, shown]
+  for (const el of document.querySelectorAll(".highlight code *")) {
+    const s = getComputedStyle(el);
+    const look = [s.color, s.fontSize, s.fontWeight, s.textShadow,
+                  s.webkitTextStrokeWidth, s.webkitTextStrokeColor];
+    for (let e = el; e; e = e.parentElement) {
+      const t = e === el ? s : getComputedStyle(e);
+      look.push(t.backgroundColor, t.backgroundImage, t.opacity, t.mixBlendMode);
+    }
+    const key = look.join("|");
+    const box = el.getBoundingClientRect(), scroll = el.closest("code").getBoundingClientRect();
+    const shown = el.checkVisibility({visibilityProperty: true}) && box.width > 0
+      && box.left >= scroll.left && box.right <= scroll.right;
+    const kept = chosen.get(key);
+    if (!kept || (shown && !kept[1])) {
+      kept?.[0].setAttribute("data-contrast-twin", "");
+      chosen.set(key, [el, shown]);
+    } else el.setAttribute("data-contrast-twin", "");
+  }
+  return chosen.size;
+}"""
+AXE_SETUP = """() => axe.configure({rules: [
+  {id: "color-contrast", selector: "*:not([data-contrast-twin])"}]})"""
+
+
+def load_axe(page, axe: Axe) -> None:
+    """Put axe-core into the page (it stays loaded when the palette changes)."""
+    page.evaluate(axe.axe_script)
+    page.evaluate(AXE_SETUP)
+
+
+def axe_problems(page, colours_only: bool = False) -> list[str]:
+    """axe-core's serious and critical violations on the page, as it looks now."""
+    page.evaluate(CONTRAST_TWINS)  # in the palette shown: the looks are its colours
+    options = {"resultTypes": ["violations"]}
+    if colours_only:
+        options["runOnly"] = {"type": "rule", "values": AXE_COLOUR_RULES}
+    results = page.evaluate(AXE_RUN, [AXE_CONTEXT, options])
+    problems = []
+    for violation in results["violations"]:
+        if violation["impact"] in {"serious", "critical"}:
+            nodes = "; ".join(
+                n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+                for n in violation["nodes"][:3]
+            )
+            problems.append(f"axe {violation['impact']}: {violation['id']} "
+                            f"({violation['help']}) at {nodes}")  # fmt: skip
+    return problems
+
+
 SCHEME = "scheme => document.body.getAttribute('data-md-color-scheme') === scheme"
 
 
@@ -309,7 +373,7 @@ def check_page(
     if page.locator("[data-nn-widget]").count():
         page.wait_for_function(WIDGETS_READY, timeout=15_000)
     if not whole_book:
-        page.evaluate(axe.axe_script)  # once: it stays loaded when the palette changes
+        load_axe(page, axe)  # once: it stays loaded when the palette changes
     out: dict[str, list[str]] = {}
     # the print page is for printing: light only, as the PDF is
     palettes = {"light": PALETTES["light"]} if whole_book else PALETTES
@@ -332,18 +396,7 @@ def check_page(
             problems += check_links(site, base, urlparse(url).path, facts)
             problems += check_meta(site, base, rel, facts)
         if not whole_book:
-            options = {"resultTypes": ["violations"]}
-            if palette != "light":
-                options["runOnly"] = {"type": "rule", "values": AXE_COLOUR_RULES}
-            results = page.evaluate(AXE_RUN, [AXE_CONTEXT, options])
-            for violation in results["violations"]:
-                if violation["impact"] in {"serious", "critical"}:
-                    nodes = "; ".join(
-                        n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                        for n in violation["nodes"][:3]
-                    )
-                    problems.append(f"axe {violation['impact']}: {violation['id']} "
-                                    f"({violation['help']}) at {nodes}")  # fmt: skip
+            problems += axe_problems(page, colours_only=palette != "light")
         name = rel.strip("/").replace("/", "-") or "index"
         page.evaluate("window.scrollTo(0, 0)")  # the header and sidebars where they belong
         # the print page is too long for one picture: its first screen
