@@ -381,8 +381,8 @@ def check_page(
         problems = list(events) if palette == "light" else []
         seen = len(events)
         page.emulate_media(color_scheme=palette)
-        try:
-            page.wait_for_function(SCHEME, arg=scheme, timeout=5_000)
+        try:  # (on the print page, one frame can take seconds while the cores are shared)
+            page.wait_for_function(SCHEME, arg=scheme, timeout=LOAD_TIMEOUT_MS)
         except PlaywrightTimeout:
             problems.append(f"palette not applied: scheme is not {scheme!r}")
         facts = page.evaluate(PAGE_FACTS)

@@ -4,7 +4,9 @@ Run by ``scripts/test``. Each check is a command; a check starts as soon as
 the checks it needs have passed, side by side with the others (the operating
 system shares the cores between them, so no core waits while a check could
 run), and its output goes to ``build/test-logs/<check>.log``. At the end a
-table says how long each check took, how busy the cores were, and what failed;
+table says how long each check took, on the clock and in CPU time (a check
+that shares the cores takes longer on the clock), how busy the cores were,
+and what failed;
 the log of a failed check is printed. A check that cannot run on the machine
 (the browser checks without Chromium) says why, and the run fails: a skipped
 check has not passed.
@@ -17,6 +19,7 @@ check has not passed.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import shutil
 import subprocess
@@ -41,6 +44,7 @@ class Check:
     # filled in while running
     status: str = "waiting"
     seconds: float = 0.0
+    cpu: float = 0.0  # CPU-seconds of its processes, on every core
 
 
 def checks() -> list[Check]:
@@ -125,18 +129,137 @@ def cpu_busy() -> float:
     return (sum(ticks[:8]) - idle - ticks[7]) / os.sysconf("SC_CLK_TCK")  # less stolen time
 
 
-def run(check: Check, lock: threading.Lock) -> None:
+class CpuTime:
+    """Every check's CPU time, all its processes' included.
+
+    A process's CPU time goes to whoever waits for it when it ends, added to
+    its own. Most of a check's processes are waited for by another of its
+    processes, but not all: a process pool's server, or a browser whose driver
+    ended first, are orphans. On Linux the runner asks to be given the orphans
+    (it becomes a child subreaper); each check starts with its name in the
+    variable RUN_CHECKS_CHECK, which every process it starts inherits, and five
+    times a second the runner reads from /proc which check each new process
+    belongs to, and waits for those of the checks' processes that have become
+    its own. (A process that lives less than that may go uncounted.) Elsewhere
+    a check's time is what its first process and those it waited for used.
+    """
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self.exits: dict[int, int] = {}  # pid -> wait status
+        self.owner: dict[int, tuple[str, str]] = {}  # pid -> (its start time, its check)
+        self.seen: set[tuple[int, str]] = set()  # (pid, start time) of every process looked at
+        self.cond, self.stop = threading.Condition(), threading.Event()
+        self.libc, self.linux = None, False
+        try:
+            self.libc = ctypes.CDLL(None, use_errno=True)
+            self.linux = Path("/proc/self/stat").exists() and self._subreaper(1)
+        except (OSError, AttributeError):
+            pass
+        if self.linux:
+            threading.Thread(target=self._watch, daemon=True).start()
+
+    def _subreaper(self, on: int) -> bool:
+        return self.libc.prctl(36, on, 0, 0, 0) == 0  # 36: PR_SET_CHILD_SUBREAPER
+
+    def started(self, pid: int, check: str) -> None:
+        with self.cond:
+            self.owner[pid] = (_started(pid) if self.linux else "", check)
+
+    def wait(self, pid: int, check: str) -> int:
+        """Wait for the check's first process to end; return its wait status."""
+        if not self.linux:
+            _, status, usage = os.wait4(pid, 0)
+            self.cpu[check] = usage.ru_utime + usage.ru_stime
+            return status
+        with self.cond:
+            self.cond.wait_for(lambda: pid in self.exits)
+            return self.exits.pop(pid)
+
+    def close(self) -> None:
+        """Stop watching, and be given no more orphans."""
+        if self.linux:
+            self.stop.set()
+            self._subreaper(0)
+
+    def _watch(self) -> None:
+        while not self.stop.wait(0.2):
+            found = {int(e.name): _started(int(e.name)) for e in os.scandir("/proc")
+                     if e.name.isdigit()}  # fmt: skip
+            with self.cond:
+                for pid, start in found.items():
+                    if (pid, start) not in self.seen:
+                        self.seen.add((pid, start))
+                        check = _check_of(pid)
+                        if check and pid not in self.owner:
+                            self.owner[pid] = (start, check)
+                for pid, (_, check) in list(self.owner.items()):
+                    try:
+                        ended, status, usage = os.wait4(pid, os.WNOHANG)
+                    except ChildProcessError:  # another process's child: its parent waits
+                        if pid not in found:
+                            del self.owner[pid]
+                        continue
+                    if ended:
+                        self.cpu[check] = self.cpu.get(check, 0.0) + usage.ru_utime + usage.ru_stime
+                        self.exits[pid] = status
+                        del self.owner[pid]
+                self.cond.notify_all()
+
+
+def _started(pid: int) -> str:
+    """When a process started (/proc/PID/stat), or "" once it has gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return ""
+
+
+def _check_of(pid: int) -> str:
+    """The check a process belongs to: RUN_CHECKS_CHECK in the environment it started with."""
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    except OSError:  # gone, or another user's
+        return ""
+    mark = b"RUN_CHECKS_CHECK="
+    return next((v[len(mark) :].decode() for v in environ if v.startswith(mark)), "")
+
+
+def run(check: Check, lock: threading.Lock, cpu: CpuTime) -> None:
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"{check.name}.log"
     started = time.perf_counter()
-    with log.open("w") as out:
-        result = subprocess.run(check.command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                env={**os.environ, **check.env})  # fmt: skip
+    env = {**os.environ, **check.env, "RUN_CHECKS_CHECK": check.name}
+    with log.open("w") as out, cpu.cond:  # (held until the watcher may know its process)
+        proc = subprocess.Popen(check.command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                env=env)  # fmt: skip
+        cpu.started(proc.pid, check.name)
+    proc.returncode = os.waitstatus_to_exitcode(cpu.wait(proc.pid, check.name))
     check.seconds = time.perf_counter() - started
     skipped = "SKIPPED" in log.read_text(errors="replace")
-    check.status = ("skipped" if skipped else "passed") if result.returncode == 0 else "FAILED"
+    check.status = ("skipped" if skipped else "passed") if proc.returncode == 0 else "FAILED"
     with lock:
         print(f"  {check.status:<8} {check.name:<12} {check.seconds:6.1f} s", flush=True)
+
+
+def schedule(todo: list[Check], all_checks: dict, running: dict, lock, cpu: CpuTime) -> None:
+    """Start each check as soon as the checks it needs have passed; return when all ended."""
+    while any(c.status == "waiting" for c in todo) or running:
+        for name, thread in list(running.items()):
+            if not thread.is_alive():  # run() has set the check's status
+                del running[name]
+        for c in todo:
+            if c.status != "waiting":
+                continue
+            needs = [all_checks[n] for n in c.needs]
+            if any(n.status in {"FAILED", "not run"} for n in needs):
+                c.status = "not run"
+                continue
+            if all(n.status in {"passed", "skipped"} for n in needs):
+                c.status = "running"
+                running[c.name] = threading.Thread(target=run, args=(c, lock, cpu), daemon=True)
+                running[c.name].start()
+        time.sleep(0.2)
 
 
 def main() -> int:
@@ -169,33 +292,29 @@ def main() -> int:
 
     lock, running = threading.Lock(), {}
     started, busy_before = time.perf_counter(), cpu_busy()
-    while any(c.status == "waiting" for c in todo) or running:
-        for name, thread in list(running.items()):
-            if not thread.is_alive():  # run() has set the check's status
-                del running[name]
-        for c in todo:
-            if c.status != "waiting":
-                continue
-            needs = [all_checks[n] for n in c.needs]
-            if any(n.status in {"FAILED", "not run"} for n in needs):
-                c.status = "not run"
-                continue
-            if all(n.status in {"passed", "skipped"} for n in needs):
-                c.status = "running"
-                running[c.name] = threading.Thread(target=run, args=(c, lock), daemon=True)
-                running[c.name].start()
-        time.sleep(0.2)
-    total, busy = time.perf_counter() - started, cpu_busy()
+    cpu = CpuTime()
+    try:
+        schedule(todo, all_checks, running, lock, cpu)
+        total, busy = time.perf_counter() - started, cpu_busy()
+        time.sleep(0.5)  # for the last orphans (a pool's server ends just after its pool)
+    finally:
+        cpu.close()
+    for c in todo:
+        c.cpu = cpu.cpu.get(c.name, 0.0)
     busy = busy - busy_before if busy_before >= 0 else -1.0
 
     print(f"\ntest: where the time went ({total:.0f} s in all, on {cores} cores)")
+    print(f"  {'check':<12} {'status':<8} {'clock':>8} {'CPU':>9}")
     for c in todo:
-        print(f"  {c.name:<12} {c.status:<8} {c.seconds:6.1f} s  {c.what}")
+        print(f"  {c.name:<12} {c.status:<8} {c.seconds:6.1f} s {c.cpu:5.0f} CPU-s  {c.what}")
+    print(f"  the checks took {sum(c.cpu for c in todo):.0f} CPU-seconds in all", end="")
     if busy >= 0:
         print(
-            f"  the cores were busy for {busy:.0f} of the {total * cores:.0f} core-seconds "
+            f"; the cores were busy for {busy:.0f} of the {total * cores:.0f} core-seconds "
             f"({busy / (total * cores):.0%}), the other programs on the machine included"
         )
+    else:
+        print()
     failed = [c for c in todo if c.status in {"FAILED", "not run"}]
     for c in failed:
         log = LOGS / f"{c.name}.log"

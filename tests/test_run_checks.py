@@ -70,3 +70,18 @@ def test_checks_that_need_nothing_run_at_the_same_time(runner, tmp_path, capsys)
     out = capsys.readouterr().out
     assert "test: all checks passed" in out
     assert "the cores were busy for" in out
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_an_orphaned_process_is_counted_in_its_checks_cpu_time(runner, capsys):
+    # the subshell starts a process that burns 1.5 CPU-seconds and exits at once,
+    # so nobody in the check waits for that process: only the runner can count it
+    burn = (
+        "import time; t = time.process_time()\n"
+        "while time.process_time() - t < 1.5: pass\n"
+        "open('done', 'w').close()"
+    )
+    orphan = f'( {sys.executable} -c "{burn}" & ); until [ -f done ]; do sleep 0.05; done'
+    assert runner(orphan) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "check 0" in line)
+    assert float(row.split("CPU-s")[0].split()[-1]) >= 1
