@@ -18,6 +18,10 @@ claim that does not hold, a block that raises.
 - ``newest``: the newest release of every package the constraints allow
   (needs PyPI; ``--no-newest`` leaves it out).
 
+``--no-native`` leaves out the first: ``.ci/run`` passes it when
+``scripts/test`` has just built the book strictly and run every test in the
+same, unforced environment, so that the matrix adds only what it alone checks.
+
 It prints one line per environment with its time and what broke, and writes
 each build's log to ``build/portable/<environment>/build.log``. After each
 build it runs the package's tests and docstring examples there too (they
@@ -97,10 +101,10 @@ def _disable_widest(found: list[str], avx512: bool) -> tuple[str, list[str]]:
     return "avx2", widest
 
 
-def environments(with_newest: bool) -> list[Environment]:
+def environments(with_newest: bool, with_native: bool = True) -> list[Environment]:
     """The matrix for this machine."""
     machine = platform.machine().lower()
-    envs = [Environment("native", note="this CPU's own kernels")]
+    envs = [Environment("native", note="this CPU's own kernels")] if with_native else []
     if _numpy_uses_openblas():
         if machine in {"x86_64", "amd64"}:
             kernels = ["Haswell"]
@@ -333,6 +337,11 @@ def main() -> int:
     parser.add_argument("--only", default="", help="only these environments (comma-separated)")
     parser.add_argument("--no-newest", action="store_true", help="leave out the newest releases")
     parser.add_argument(
+        "--no-native",
+        action="store_true",
+        help="leave out this CPU's own kernels (scripts/test has just built and tested with them)",
+    )
+    parser.add_argument(
         "--no-tests", action="store_true", help="leave out the package tests run after each build"
     )
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
@@ -347,7 +356,7 @@ def main() -> int:
             pages.append(str(found[0].relative_to(ROOT)))
         else:
             pages.append(part)
-    envs = environments(with_newest=not args.no_newest)
+    envs = environments(with_newest=not args.no_newest, with_native=not args.no_native)
     if args.only:
         chosen = {name.strip() for name in args.only.split(",")}
         unknown = chosen - {e.name for e in envs}
