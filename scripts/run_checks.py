@@ -147,7 +147,7 @@ class CpuTime:
     def __init__(self) -> None:
         self.cpu: dict[str, float] = {}
         self.exits: dict[int, int] = {}  # pid -> wait status
-        self.owner: dict[int, tuple[str, str]] = {}  # pid -> (its start time, its check)
+        self.owner: dict[int, str] = {}  # pid -> its check
         self.seen: set[tuple[int, str]] = set()  # (pid, start time) of every process looked at
         self.cond, self.stop = threading.Condition(), threading.Event()
         self.libc, self.linux = None, False
@@ -164,7 +164,7 @@ class CpuTime:
 
     def started(self, pid: int, check: str) -> None:
         with self.cond:
-            self.owner[pid] = (_started(pid) if self.linux else "", check)
+            self.owner[pid] = check
 
     def wait(self, pid: int, check: str) -> int:
         """Wait for the check's first process to end; return its wait status."""
@@ -192,8 +192,8 @@ class CpuTime:
                         self.seen.add((pid, start))
                         check = _check_of(pid)
                         if check and pid not in self.owner:
-                            self.owner[pid] = (start, check)
-                for pid, (_, check) in list(self.owner.items()):
+                            self.owner[pid] = check
+                for pid, check in list(self.owner.items()):
                     try:
                         ended, status, usage = os.wait4(pid, os.WNOHANG)
                     except ChildProcessError:  # another process's child: its parent waits
@@ -234,6 +234,7 @@ def run(check: Check, lock: threading.Lock, cpu: CpuTime) -> None:
         proc = subprocess.Popen(check.command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
                                 env=env)  # fmt: skip
         cpu.started(proc.pid, check.name)
+    # (the runner has waited for it: Popen must not wait again)
     proc.returncode = os.waitstatus_to_exitcode(cpu.wait(proc.pid, check.name))
     check.seconds = time.perf_counter() - started
     skipped = "SKIPPED" in log.read_text(errors="replace")
@@ -242,8 +243,9 @@ def run(check: Check, lock: threading.Lock, cpu: CpuTime) -> None:
         print(f"  {check.status:<8} {check.name:<12} {check.seconds:6.1f} s", flush=True)
 
 
-def schedule(todo: list[Check], all_checks: dict, running: dict, lock, cpu: CpuTime) -> None:
+def schedule(todo: list[Check], all_checks: dict[str, Check], cpu: CpuTime) -> None:
     """Start each check as soon as the checks it needs have passed; return when all ended."""
+    lock, running = threading.Lock(), {}  # (the lock: one check prints at a time)
     while any(c.status == "waiting" for c in todo) or running:
         for name, thread in list(running.items()):
             if not thread.is_alive():  # run() has set the check's status
@@ -290,11 +292,10 @@ def main() -> int:
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"test: {len(todo)} checks on {cores} cores; logs in {LOGS.relative_to(ROOT)}/")
 
-    lock, running = threading.Lock(), {}
     started, busy_before = time.perf_counter(), cpu_busy()
     cpu = CpuTime()
     try:
-        schedule(todo, all_checks, running, lock, cpu)
+        schedule(todo, all_checks, cpu)
         total, busy = time.perf_counter() - started, cpu_busy()
         time.sleep(0.5)  # for the last orphans (a pool's server ends just after its pool)
     finally:
