@@ -71,6 +71,34 @@ def test_all_correct_is_per_model():
     assert all_correct(classes, np.array([0, 1])).tolist() == [True, False]
 
 
+def test_all_correct_refuses_targets_that_are_not_classes():
+    one, two = np.zeros((1, 2, 1)), np.zeros((1, 2, 2))  # one output, two outputs
+    for out, targets in [(one, [[0.5], [1.8]]), (two, [[0.9, 0.1], [0.2, 0.8]]),
+                         (two, [0.0, 1.5])]:  # fmt: skip
+        with pytest.raises(ValueError, match="y_true must be class targets"):
+            all_correct(out, np.array(targets))
+    with pytest.raises(ValueError, match=r"a single 1, got a row \[1, 1\]"):
+        all_correct(two, np.array([[1, 0], [1, 1]]))
+    for out, targets in [(one, [[0.0], [1.0]]), (two, [[1, 0], [0, 1]]), (two, [0, 1])]:
+        assert all_correct(out, np.array(targets)).shape == (1,)  # 0/1, one-hot, labels
+
+
+def test_run_refuses_regression_targets_with_the_default_success_before_training():
+    built = []
+
+    def build(seed):
+        built.append(seed)
+        return mlp([1, 1], output="identity", seed=seed)
+
+    x = np.linspace(0, 1, 5).reshape(-1, 1)
+    with pytest.raises(ValueError, match=r"values such as 0.25.*run\(success=\.\.\.\)"):
+        run(build, x, 2 * x + 0.25, seeds=range(3), optimizer=SGD(0.1), epochs=5)
+    assert built == []  # refused before a single network was built or trained
+    close = run(build, x, 2 * x + 0.25, seeds=range(3), optimizer=SGD(0.1), epochs=5,
+                success=lambda p, y: np.abs(p - y).max(axis=(1, 2)) < 10)  # fmt: skip
+    assert close.success.tolist() == [True, True, True] and built == [0, 1, 2]
+
+
 def test_summary_reports_the_spread_of_the_final_loss():
     final = np.array([1.0, 2, 3, 4, 5, 6, 7, 8, 9, 10, np.inf])  # the last seed diverged
     result = SeedResults(

@@ -40,14 +40,48 @@ from .optimizers import SGD
 def all_correct(y_pred, y_true) -> np.ndarray:
     """Success criterion: every sample classified correctly, per model.
 
+    It is a criterion for classification only: a regression's targets have no
+    "right side of 0.5", so it refuses them rather than count something
+    meaningless (pass ``run`` a ``success`` of your own for those).
+
     Args:
         y_pred: Outputs of ``m`` models, ``(m, n_samples, n_out)``.
-        y_true: Targets ``(n_samples, n_out)`` or integer labels ``(n_samples,)``.
+        y_true: Class targets: 0s and 1s ``(n_samples, 1)``, one-hot rows
+            ``(n_samples, k)``, or integer labels ``(n_samples,)``.
 
     Returns:
         A boolean array of shape ``(m,)``.
+
+    Examples:
+        >>> all_correct(np.array([[[0.2], [0.7]], [[0.6], [0.7]]]), np.array([[0], [1]]))
+        array([ True, False])
     """
+    _check_class_targets(y_true)
     return stacked.accuracy_per_model(y_pred, y_true) == 1.0
+
+
+def _check_class_targets(y_true) -> None:
+    """Raise ``ValueError`` unless ``y_true`` is what ``all_correct`` can judge."""
+    y = np.asarray(y_true)
+    y = y.astype(int) if y.dtype == bool else y
+    if y.ndim == 1:  # integer labels
+        bad = y[y != np.round(y)] if np.issubdtype(y.dtype, np.number) else y
+    elif y.ndim == 2:  # 0/1 columns; with k > 1 columns, one 1 per row
+        bad = y[(y != 0) & (y != 1)] if np.issubdtype(y.dtype, np.number) else y
+        if bad.size == 0 and y.shape[1] > 1 and np.any(y.sum(axis=1) != 1):
+            rows = y[y.sum(axis=1) != 1]
+            raise ValueError(
+                "y_true must be class targets for all_correct: one-hot rows have a single 1, "
+                f"got a row {rows[0].tolist()}"
+            )
+    else:
+        raise ValueError(f"y_true must be (n_samples,) or (n_samples, k), got shape {y.shape}")
+    if bad.size:
+        raise ValueError(
+            "y_true must be class targets for all_correct (0s and 1s, one-hot rows or integer "
+            f"labels), got values such as {bad.ravel()[0]}; for a regression pass "
+            "run(success=...) a criterion of your own"
+        )
 
 
 def wilson(successes: int, trials: int, confidence: float = 0.95) -> tuple[float, float]:
@@ -147,11 +181,15 @@ def run(
         batch_size: Samples per update; ``None`` means the full batch.
         shuffle: Shuffle each model's samples every epoch (mini-batches only).
         weight_decay: L2 strength, as in ``training.fit``.
-        success: ``success(predictions (m, n, k), y) -> bool array (m,)``.
+        success: ``success(predictions (m, n, k), y) -> bool array (m,)``; the
+            default, ``all_correct``, is for class targets only, and a regression's
+            targets are refused before any training.
     """
     seeds = np.array(list(seeds))
     if seeds.size == 0:
         raise ValueError("seeds must not be empty")
+    if success is all_correct:  # before training, not after it
+        _check_class_targets(y)
     net = stacked.stack(build(int(s)) for s in seeds)
     with warnings.catch_warnings():
         # divergence is reported per seed in the results instead of as a warning
