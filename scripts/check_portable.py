@@ -10,7 +10,9 @@ claim that does not hold, a block that raises.
   (``OPENBLAS_CORETYPE`` unset, whatever the caller's environment says);
 - ``openblas-<Kernel>``: OpenBLAS forced to another kernel (x86: Haswell,
   SkylakeX where the CPU has AVX-512, and the generic Prescott; arm64: the
-  generic ARMV8), where NumPy uses OpenBLAS;
+  generic ARMV8), where NumPy uses OpenBLAS. A kernel that OpenBLAS picks on
+  this CPU anyway (Haswell on many x86 CPUs) is left out, with a line that
+  says so: forcing it gives the native environment's arithmetic, bit for bit;
 - ``numpy-no-<simd>``: NumPy with its widest SIMD dispatch disabled
   (``NPY_DISABLE_CPU_FEATURES``: AVX-512 where the CPU has it, else AVX2);
 - ``oldest``: the oldest NumPy and matplotlib that ``pyproject.toml`` allows,
@@ -77,12 +79,17 @@ def _cpu_flags() -> set[str]:
     return set(found[1].split()) if found else set()
 
 
-def _numpy_uses_openblas() -> bool:
+def _native_openblas_kernel() -> str | None:
+    """The OpenBLAS kernel NumPy picks on this CPU (e.g. ``Haswell``), or None without OpenBLAS."""
     code = (
         "import numpy, threadpoolctl\n"
-        "print(any(i.get('internal_api') == 'openblas' for i in threadpoolctl.threadpool_info()))"
+        "print(next((i.get('architecture') or '?' for i in threadpoolctl.threadpool_info()\n"
+        "            if i.get('internal_api') == 'openblas'), ''))"
     )
-    return _probe(VENV_PYTHON, code) == "True"
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
+    found = subprocess.run([str(VENV_PYTHON), "-c", code], capture_output=True, text=True,
+                           env=env, check=True).stdout.strip()  # fmt: skip
+    return found or None
 
 
 def _simd_found(python: Path) -> list[str]:
@@ -101,11 +108,19 @@ def _disable_widest(found: list[str], avx512: bool) -> tuple[str, list[str]]:
     return "avx2", widest
 
 
-def environments(with_newest: bool, with_native: bool = True) -> list[Environment]:
-    """The matrix for this machine."""
+def environments(
+    with_newest: bool, with_native: bool = True
+) -> tuple[list[Environment], dict[str, str]]:
+    """The matrix for this machine, and the environments left out of it with why.
+
+    A kernel of the matrix that OpenBLAS picks on this CPU anyway gives the
+    native environment's arithmetic, bit for bit, so it is not built twice.
+    """
     machine = platform.machine().lower()
     envs = [Environment("native", note="this CPU's own kernels")] if with_native else []
-    if _numpy_uses_openblas():
+    left_out = {}
+    native_kernel = _native_openblas_kernel()
+    if native_kernel is not None:
         if machine in {"x86_64", "amd64"}:
             kernels = ["Haswell"]
             if "avx512f" in _cpu_flags():
@@ -113,7 +128,11 @@ def environments(with_newest: bool, with_native: bool = True) -> list[Environmen
             kernels.append("Prescott")
         else:
             kernels = ["ARMV8"]
-        envs += [Environment(f"openblas-{k}", {"OPENBLAS_CORETYPE": k}) for k in kernels]
+        for kernel in kernels:
+            if kernel.lower() == native_kernel.lower():
+                left_out[f"openblas-{kernel}"] = "the kernel this CPU gets anyway (native)"
+            else:
+                envs.append(Environment(f"openblas-{kernel}", {"OPENBLAS_CORETYPE": kernel}))
     found = _simd_found(VENV_PYTHON)
     label, widest = _disable_widest(found, "avx512f" in _cpu_flags())
     if widest:
@@ -127,7 +146,7 @@ def environments(with_newest: bool, with_native: bool = True) -> list[Environmen
     envs.append(Environment("oldest", setup="oldest", note="oldest NumPy and matplotlib allowed"))
     if with_newest:
         envs.append(Environment("newest", setup="newest", note="newest releases allowed"))
-    return envs
+    return envs, left_out
 
 
 # --- the environments set up here ------------------------------------------------
@@ -356,9 +375,11 @@ def main() -> int:
             pages.append(str(found[0].relative_to(ROOT)))
         else:
             pages.append(part)
-    envs = environments(with_newest=not args.no_newest, with_native=not args.no_native)
+    envs, left_out = environments(with_newest=not args.no_newest, with_native=not args.no_native)
     if args.only:
         chosen = {name.strip() for name in args.only.split(",")}
+        for name in sorted(chosen & set(left_out)):
+            parser.error(f"--only: {name} is left out on this machine: {left_out[name]}")
         unknown = chosen - {e.name for e in envs}
         if unknown:
             parser.error(
@@ -371,6 +392,8 @@ def main() -> int:
         f"check-portable: {len(envs)} environments on {platform.machine()}, "
         f"{'pages ' + ', '.join(pages) if pages else 'strict build of the whole book'}"
     )
+    for name, why in left_out.items():
+        print(f"  left out {name}: {why}")
     versions = {}
     for env in envs:
         if env.setup:
