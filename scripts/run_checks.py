@@ -140,7 +140,10 @@ class CpuTime:
     variable RUN_CHECKS_CHECK, which every process it starts inherits, and five
     times a second the runner reads from /proc which check each new process
     belongs to, and waits for those of the checks' processes that have become
-    its own. (A process that lives less than that may go uncounted.) Elsewhere
+    its own. A process whose environment no longer shows the variable
+    (Chromium's zygote, renderers and GPU process write their titles over it)
+    belongs to its parent's check. (A process that lives less than a fifth of
+    a second may go uncounted.) Elsewhere
     a check's time is what its first process and those it waited for used.
     """
 
@@ -148,7 +151,7 @@ class CpuTime:
         self.cpu: dict[str, float] = {}
         self.exits: dict[int, int] = {}  # pid -> wait status
         self.owner: dict[int, str] = {}  # pid -> its check
-        self.seen: set[tuple[int, str]] = set()  # (pid, start time) of every process looked at
+        self.seen: set[tuple[int, int]] = set()  # (pid, start time) of every process looked at
         self.cond, self.stop = threading.Condition(), threading.Event()
         self.libc, self.linux = None, False
         try:
@@ -184,13 +187,16 @@ class CpuTime:
 
     def _watch(self) -> None:
         while not self.stop.wait(0.2):
-            found = {int(e.name): _started(int(e.name)) for e in os.scandir("/proc")
+            found = {int(e.name): _stat(int(e.name)) for e in os.scandir("/proc")
                      if e.name.isdigit()}  # fmt: skip
             with self.cond:
-                for pid, start in found.items():
+                # oldest first, so that a parent is known before its children
+                for pid, (start, parent) in sorted(found.items(), key=lambda p: (p[1][0], p[0])):
                     if (pid, start) not in self.seen:
                         self.seen.add((pid, start))
-                        check = _check_of(pid)
+                        # Chromium's children write their titles over their environment:
+                        # those belong to their parent's check
+                        check = _check_of(pid) or self.owner.get(parent, "")
                         if check and pid not in self.owner:
                             self.owner[pid] = check
                 for pid, check in list(self.owner.items()):
@@ -207,12 +213,14 @@ class CpuTime:
                 self.cond.notify_all()
 
 
-def _started(pid: int) -> str:
-    """When a process started (/proc/PID/stat), or "" once it has gone."""
+def _stat(pid: int) -> tuple[int, int]:
+    """When a process started (in clock ticks) and its parent (/proc/PID/stat); (-1, -1)
+    once it has gone."""
     try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return ""
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[19]), int(fields[1])
+    except (OSError, IndexError, ValueError):
+        return -1, -1
 
 
 def _check_of(pid: int) -> str:

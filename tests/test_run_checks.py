@@ -85,3 +85,19 @@ def test_an_orphaned_process_is_counted_in_its_checks_cpu_time(runner, capsys):
     assert runner(orphan) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if "check 0" in line)
     assert float(row.split("CPU-s")[0].split()[-1]) >= 1
+
+
+def test_an_orphan_without_the_checks_mark_counts_for_its_parents_check(runner, capsys):
+    # like Chromium's renderers, whose titles overwrite their environment: the
+    # process burning 1.5 CPU-seconds starts with an empty environment (env -i),
+    # under a shell that lives on for a second and then leaves it an orphan
+    burn = (
+        "import time; t = time.process_time()\n"
+        "while time.process_time() - t < 1.5: pass\n"
+        "open('done', 'w').close()"
+    )
+    orphan = (f'( env -i {sys.executable} -c "{burn}" & sleep 1 ); '
+              "until [ -f done ]; do sleep 0.05; done")  # fmt: skip
+    assert runner(orphan) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if "check 0" in line)
+    assert float(row.split("CPU-s")[0].split()[-1]) >= 1
