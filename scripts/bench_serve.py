@@ -65,6 +65,16 @@ class Server:
             time.sleep(0.05)
         raise TimeoutError("the served site did not change:\n" + "\n".join(self.lines[-30:]))
 
+    def rebuilt_since(self, mark: int) -> bool:
+        """Whether a rebuild that began after output line ``mark`` has finished.
+
+        (Counting finished builds is not enough: the rebuild after the last
+        edit was undone may report itself just after its page is served.)
+        """
+        later = self.lines[mark:]
+        began = next((i for i, line in enumerate(later) if "Detected file changes" in line), None)
+        return began is not None and any("Documentation built in" in x for x in later[began:])
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -110,15 +120,15 @@ def main() -> int:
         server.wait(lambda: comment[2:] not in server.page(url))
         time.sleep(1)
 
-        builds = server.builds
+        mark = len(server.lines)
         original = edit(PACKAGE, lambda t: t + f"\n{comment}\n")
         try:
-            seconds = server.wait(lambda: server.builds > builds)
+            seconds = server.wait(lambda: server.rebuilt_since(mark))
             results.append(("package edit (every page runs)", seconds))
         finally:
             PACKAGE.write_text(original, encoding="utf-8")
-        builds = server.builds
-        server.wait(lambda: server.builds > builds)  # and back
+        mark = len(server.lines)
+        server.wait(lambda: server.rebuilt_since(mark))  # and back
     finally:
         server.stop()
     print("bench-serve: seconds from saving an edit to the served site showing it")
