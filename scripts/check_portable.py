@@ -60,11 +60,12 @@ class Environment:
 
 
 def _probe(python: Path, code: str, env: dict[str, str] | None = None) -> str:
+    """What ``code`` prints, run by ``python`` in ``env`` (default: this environment)."""
     result = subprocess.run(
         [str(python), "-c", code],
         capture_output=True,
         text=True,
-        env={**os.environ, **(env or {})},
+        env=os.environ if env is None else env,
         check=True,
     )
     return result.stdout.strip()
@@ -86,10 +87,7 @@ def _native_openblas_kernel() -> str | None:
         "print(next((i.get('architecture') or '?' for i in threadpoolctl.threadpool_info()\n"
         "            if i.get('internal_api') == 'openblas'), ''))"
     )
-    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_CORETYPE"}
-    found = subprocess.run([str(VENV_PYTHON), "-c", code], capture_output=True, text=True,
-                           env=env, check=True).stdout.strip()  # fmt: skip
-    return found or None
+    return _probe(VENV_PYTHON, code, _run_env(Environment("native"))) or None
 
 
 def _simd_found(python: Path) -> list[str]:

@@ -194,8 +194,6 @@ class CpuTime:
                 for pid, (start, parent) in sorted(found.items(), key=lambda p: (p[1][0], p[0])):
                     if (pid, start) not in self.seen:
                         self.seen.add((pid, start))
-                        # Chromium's children write their titles over their environment:
-                        # those belong to their parent's check
                         check = _check_of(pid) or self.owner.get(parent, "")
                         if check and pid not in self.owner:
                             self.owner[pid] = check

@@ -68,11 +68,11 @@ def _check_class_targets(y_true) -> None:
         bad = y[y != np.round(y)] if np.issubdtype(y.dtype, np.number) else y
     elif y.ndim == 2:  # 0/1 columns; with k > 1 columns, one 1 per row
         bad = y[(y != 0) & (y != 1)] if np.issubdtype(y.dtype, np.number) else y
-        if bad.size == 0 and y.shape[1] > 1 and np.any(y.sum(axis=1) != 1):
-            rows = y[y.sum(axis=1) != 1]
+        not_one_hot = y[y.sum(axis=1) != 1] if bad.size == 0 and y.shape[1] > 1 else y[:0]
+        if len(not_one_hot):
             raise ValueError(
                 "y_true must be class targets for all_correct: one-hot rows have a single 1, "
-                f"got a row {rows[0].tolist()}"
+                f"got a row {not_one_hot[0].tolist()}"
             )
     else:
         raise ValueError(f"y_true must be (n_samples,) or (n_samples, k), got shape {y.shape}")
