@@ -617,11 +617,11 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
     foreign: list[str] = []
     failures: dict[str, list[str]] = {}
 
-    index_url, searched = base + SEARCH_INDEX, {"": True}  # (the home page: the whole index)
+    index_url, home = base + SEARCH_INDEX, ""
     empty_index = json.dumps({**json.loads((site / SEARCH_INDEX).read_text("utf-8")), "docs": []})
 
     def route(r):
-        if r.request.url == index_url and not searched.get(current[0]):
+        if r.request.url == index_url and current[0] != home:
             r.fulfill(status=200, content_type="application/json", body=empty_index)
         elif r.request.url.startswith((base, "data:")):
             r.continue_()
@@ -629,7 +629,7 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
             foreign.append(r.request.url)
             r.abort()
 
-    current = [""]
+    current = [home]  # the page being checked
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -639,7 +639,7 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
                 current[0] = rel
                 page = context.new_page()
                 results = check_page(page, axe, site, base, rel, shots, full_pages)
-                if rel in searched:
+                if rel == home:
                     results["light"] += check_search(page)
                 page.close()
                 for palette, problems in results.items():
