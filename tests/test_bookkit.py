@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from bookkit import claims, fences, provenance, pycon
 from bookkit.claims import above, at_least, at_most, below, between, claim, equals, near, rate
+from bookkit.execute import PageRun
 from scipy.stats import binomtest
 
 
@@ -114,3 +115,27 @@ def test_provenance_names_the_blas_kernel_and_the_simd_level():
     footer = provenance.footer(3, 4, 5, 1.25)
     assert arithmetic["blas"] in footer and f"SIMD {arithmetic['simd']}" in footer
     assert '<span class="nn-volatile">1.2 s</span>' in footer
+
+
+@pytest.mark.parametrize(
+    "draw",
+    [
+        "np.random.rand(3)",
+        "np.random.bytes(4 * 624)",  # 624 draws: the position comes back round, the key does not
+    ],
+)
+def test_a_block_that_draws_from_a_global_random_state_is_a_problem(draw):
+    page = (
+        '# P\n\n```python exec="on"\nimport numpy as np\n\nx = 1\n```\n\n'
+        f'```python exec="on"\n{draw}\n```\n'
+    )
+    problems = PageRun("p.md", page).run().problems
+    assert [p.line for p in problems] == [9]  # the fence of the block that drew
+    assert "NumPy's global random state" in problems[0].message
+    assert "np.random.default_rng(seed)" in problems[0].message
+
+
+def test_a_block_that_draws_from_a_seeded_generator_of_its_own_is_not():
+    draw = "import numpy as np\n\nx = np.random.default_rng(0).random(3)"
+    page = f'# P\n\n```python exec="on"\n{draw}\n```\n'
+    assert PageRun("p.md", page).run().problems == []

@@ -12,9 +12,10 @@ downloads need to know about execution:
   measured;
 - ``claim(...)`` and ``rate(...)`` calls are recorded with the block that made
   them (``bookkit.claims``);
-- an exception, an output that differs from the text, a failing claim or a
-  warning that escapes a block is a *problem*: the strict build fails on it,
-  and so does the page test.
+- an exception, an output that differs from the text, a failing claim, a
+  warning that escapes a block, or a block that draws from NumPy's global
+  random state (``np.random.rand``) is a *problem*: the strict build fails on
+  it, and so does the page test.
 
 Tracebacks name the page's file and its own line numbers.
 
@@ -265,6 +266,7 @@ class PageRun:
             )
         started = time.perf_counter()
         token = claims.recording(lambda c: self._record_claim(c, block))
+        before = _global_random_state()
         try:
             if fence.lang == "python":
                 self._run_python(block)
@@ -273,6 +275,13 @@ class PageRun:
         finally:
             claims.stop_recording(token)
             block.seconds = time.perf_counter() - started
+        if not _same_states(before, _global_random_state()):
+            self._problem(
+                fence.line,
+                "the block drew from NumPy's global random state (np.random.rand, "
+                "np.random.normal and the like), so its numbers depend on what ran "
+                "before it; draw from a generator of its own: np.random.default_rng(seed)",
+            )
         return block
 
     def _record_claim(self, record: claims.Claim, block: BlockRun) -> claims.Claim:
@@ -408,6 +417,22 @@ class PageRun:
         self.seconds = stored["seconds"]
         # (a run made ahead in this build, by bookkit.parallel, is not a cached one)
         self.cached = stored.get("cached", True)
+
+
+def _global_random_state() -> dict:
+    """The state of NumPy's global generator, behind ``np.random.rand`` and the like.
+
+    (Python's ``random`` is not watched: libraries draw from it for their own
+    identifiers, as rich does when it is imported.)
+    """
+    import numpy as np
+
+    return np.random.get_state(legacy=False)  # noqa: NPY002 - read, not drawn from
+
+
+def _same_states(a: dict, b: dict) -> bool:
+    return (a["state"]["pos"] == b["state"]["pos"] and a["gauss"] == b["gauss"]
+            and (a["state"]["key"] == b["state"]["key"]).all())  # fmt: skip
 
 
 def _relative(problem: Problem, fences: list[int]) -> tuple[int, int, str]:
