@@ -617,11 +617,13 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
     foreign: list[str] = []
     failures: dict[str, list[str]] = {}
 
-    index_url, home = base + SEARCH_INDEX, ""
-    empty_index = json.dumps({**json.loads((site / SEARCH_INDEX).read_text("utf-8")), "docs": []})
+    index, index_url, home = site / SEARCH_INDEX, base + SEARCH_INDEX, ""
+    # (a site without its index is served as it is: each page then reports the 404)
+    empty_index = (json.dumps({**json.loads(index.read_text("utf-8")), "docs": []})
+                   if index.is_file() else None)  # fmt: skip
 
     def route(r):
-        if r.request.url == index_url and current[0] != home:
+        if empty_index and r.request.url == index_url and current[0] != home:
             r.fulfill(status=200, content_type="application/json", body=empty_index)
         elif r.request.url.startswith((base, "data:")):
             r.continue_()
