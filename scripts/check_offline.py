@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from check_site import CHROMIUM, CHROMIUM_ARGS
+from check_site import CHROMIUM, CHROMIUM_ARGS, search_results
 
 ROOT = Path(__file__).resolve().parent.parent
 # the same browser, with the same flags, as the site check; file access on top
@@ -67,11 +67,8 @@ def main() -> int:
             problems.append(f"following {target} from the home page landed on {page.url}")
         # search works offline
         page.goto((site / "index.html").as_uri())
-        page.locator(".md-search__input").click()
-        page.keyboard.type("sigmoid", delay=30)  # search listens to key presses
         try:
-            page.wait_for_selector(".md-search-result__item", timeout=10_000)
-            found = page.locator(".md-search-result__item").count()
+            found = search_results(page, "sigmoid", timeout_ms=10_000)
         except Exception:  # noqa: BLE001 - any failure means search is broken
             found = 0
         if not found:

@@ -586,22 +586,23 @@ def check_book_pdf(site: Path) -> tuple[dict, str]:
 
 # Material's search builds its index from the whole site's text in a web worker,
 # on every page that is loaded anew: about a second of a core per page, the
-# same work for every page. The home page gets the site's index and a search
-# (``check_search``); every other page gets the same index with no documents,
-# which its worker builds at once, and is otherwise served as it is.
+# same work for every page. The home page gets the site's index and a search;
+# every other page gets the same index with no documents, which its worker
+# builds at once, and is otherwise served as it is.
 SEARCH_INDEX = "search/search_index.json"
 SEARCH_QUERY = "backpropagation"
 
 
-def check_search(page) -> list[str]:
-    """Type a query into the page's search box; problems if no result is listed."""
+def search_results(page, query: str, timeout_ms: int) -> int:
+    """Type ``query`` into the page's search box; how many results it lists (0: none
+    within ``timeout_ms``)."""
     page.locator(".md-search__input").click()
-    page.keyboard.type(SEARCH_QUERY, delay=30)  # search listens to key presses
+    page.keyboard.type(query, delay=30)  # search listens to key presses
     try:
-        page.wait_for_selector(".md-search-result__item", timeout=LOAD_TIMEOUT_MS)
+        page.wait_for_selector(".md-search-result__item", timeout=timeout_ms)
     except PlaywrightTimeout:
-        return [f"search for {SEARCH_QUERY!r} listed no result"]
-    return []
+        return 0
+    return page.locator(".md-search-result__item").count()
 
 
 def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dict:
@@ -617,32 +618,32 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
     foreign: list[str] = []
     failures: dict[str, list[str]] = {}
 
-    index, index_url, home = site / SEARCH_INDEX, base + SEARCH_INDEX, ""
+    index = site / SEARCH_INDEX
     # (a site without its index is served as it is: each page then reports the 404)
     empty_index = (json.dumps({**json.loads(index.read_text("utf-8")), "docs": []})
                    if index.is_file() else None)  # fmt: skip
 
     def route(r):
-        if empty_index and r.request.url == index_url and current[0] != home:
-            r.fulfill(status=200, content_type="application/json", body=empty_index)
-        elif r.request.url.startswith((base, "data:")):
+        if r.request.url.startswith((base, "data:")):
             r.continue_()
         else:
             foreign.append(r.request.url)
             r.abort()
 
-    current = [home]  # the page being checked
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             context.route("**/*", route)
             for rel in iter(pages.get, None):
-                current[0] = rel
+                home = rel == ""
                 page = context.new_page()
+                if empty_index and not home:  # (a page's route comes before the context's)
+                    page.route(base + SEARCH_INDEX, lambda r: r.fulfill(
+                        status=200, content_type="application/json", body=empty_index))  # fmt: skip
                 results = check_page(page, axe, site, base, rel, shots, full_pages)
-                if rel == home:
-                    results["light"] += check_search(page)
+                if home and not search_results(page, SEARCH_QUERY, LOAD_TIMEOUT_MS):
+                    results["light"].append(f"search for {SEARCH_QUERY!r} listed no result")
                 page.close()
                 for palette, problems in results.items():
                     if problems:

@@ -275,7 +275,7 @@ class PageRun:
         finally:
             claims.stop_recording(token)
             block.seconds = time.perf_counter() - started
-        if not _same_states(before, _global_random_state()):
+        if _global_random_state() != before:
             self._problem(
                 fence.line,
                 "the block drew from NumPy's global random state (np.random.rand, "
@@ -419,20 +419,17 @@ class PageRun:
         self.cached = stored.get("cached", True)
 
 
-def _global_random_state() -> dict:
-    """The state of NumPy's global generator, behind ``np.random.rand`` and the like.
+def _global_random_state() -> tuple:
+    """Where NumPy's global generator (behind ``np.random.rand`` and the like) stands:
+    its key, its position in it and its cached normal; any draw changes one of them.
 
     (Python's ``random`` is not watched: libraries draw from it for their own
     identifiers, as rich does when it is imported.)
     """
     import numpy as np
 
-    return np.random.get_state(legacy=False)  # noqa: NPY002 - read, not drawn from
-
-
-def _same_states(a: dict, b: dict) -> bool:
-    return (a["state"]["pos"] == b["state"]["pos"] and a["gauss"] == b["gauss"]
-            and (a["state"]["key"] == b["state"]["key"]).all())  # fmt: skip
+    state = np.random.get_state(legacy=False)  # noqa: NPY002 - read, not drawn from
+    return state["state"]["key"].tobytes(), state["state"]["pos"], state["gauss"]
 
 
 def _relative(problem: Problem, fences: list[int]) -> tuple[int, int, str]:
