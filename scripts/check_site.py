@@ -292,15 +292,22 @@ CONTRAST_TWINS = """() => {
   document.querySelectorAll("[data-contrast-twin]")
     .forEach(e => e.removeAttribute("data-contrast-twin"));
   const chosen = new Map();  // look -> [span, shown]
+  const drawnOn = new Map();  // element -> how it and its ancestors are painted
+  const painted = e => {  // (the spans of a block share their ancestors: each is read once)
+    if (!e) return "";
+    let key = drawnOn.get(e);
+    if (key === undefined) {
+      const t = getComputedStyle(e);
+      key = [t.backgroundColor, t.backgroundImage, t.opacity, t.mixBlendMode,
+             painted(e.parentElement)].join("|");
+      drawnOn.set(e, key);
+    }
+    return key;
+  };
   for (const el of document.querySelectorAll(".highlight code *")) {
     const s = getComputedStyle(el);
-    const look = [s.color, s.fontSize, s.fontWeight, s.textShadow,
-                  s.webkitTextStrokeWidth, s.webkitTextStrokeColor];
-    for (let e = el; e; e = e.parentElement) {
-      const t = e === el ? s : getComputedStyle(e);
-      look.push(t.backgroundColor, t.backgroundImage, t.opacity, t.mixBlendMode);
-    }
-    const key = look.join("|");
+    const key = [s.color, s.fontSize, s.fontWeight, s.textShadow, s.webkitTextStrokeWidth,
+                 s.webkitTextStrokeColor, painted(el)].join("|");
     const box = el.getBoundingClientRect(), scroll = el.closest("code").getBoundingClientRect();
     const shown = el.checkVisibility({visibilityProperty: true}) && box.width > 0
       && box.left >= scroll.left && box.right <= scroll.right;
