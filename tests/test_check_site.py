@@ -9,7 +9,6 @@ outside CI and fail in CI, as the browser check itself does.
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -17,13 +16,13 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("google-chrome")
-if not CHROMIUM and os.environ.get("CI") != "true":
-    pytest.skip("the browser check's tests need Chromium", allow_module_level=True)
-
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 import check_site  # noqa: E402
+
+CHROMIUM = check_site.find_chromium()
+if not CHROMIUM and os.environ.get("CI") != "true":
+    pytest.skip("the browser check's tests need Chromium", allow_module_level=True)
 
 STYLE = """
 body { background: #fff; color: #222; font: 16px sans-serif }
