@@ -100,3 +100,11 @@ def test_the_same_token_on_a_highlighted_line_is_measured_on_its_own(page):
     dark_line = '<span class="hll"><span class="k" id="marked">def</span></span>'
     found = contrast(audit(page, page_of(code(ORDINARY, dark_line))))
     assert len(found) == 1 and "#marked" in found[0]
+
+
+def test_the_browser_named_in_chromium_is_the_one_driven(monkeypatch):
+    monkeypatch.setenv("CHROMIUM", "/opt/some/chrome")
+    assert check_site.find_chromium() == "/opt/some/chrome"
+    monkeypatch.delenv("CHROMIUM")
+    found = check_site.find_chromium()  # else one that is installed, or none
+    assert found is None or os.access(found, os.X_OK)
