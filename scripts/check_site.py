@@ -69,31 +69,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
 
+from browser import CHROMIUM_ARGS, find_chromium
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def find_chromium() -> str | None:
-    """The browser the checks drive: $CHROMIUM if set, else the first one installed.
-
-    Chromium's headless shell (Debian: chromium-headless-shell) comes first. It
-    is the same Blink, V8 and Skia as the browser, drawing the same pages, but
-    without the browser's own layers, and a check takes about a quarter less CPU
-    in it. Playwright too uses it for headless runs.
-    """
-    if os.environ.get("CHROMIUM"):
-        return os.environ["CHROMIUM"]
-    debian_shell = "/usr/lib/chromium/chromium-headless-shell"  # (what its wrapper runs)
-    if os.access(debian_shell, os.X_OK):
-        return debian_shell
-    names = ["chromium-headless-shell", "chromium", "chromium-browser", "google-chrome"]
-    return next(filter(None, map(shutil.which, names)), None)
-
-
 CHROMIUM = find_chromium() or "chromium"  # (not found: launching says so)
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]  # fmt: skip
 PALETTES = {"light": "default", "dark": "slate"}  # emulated scheme -> Material's
 WORKERS = 2  # browsers side by side
 # The print page (the whole book) takes about 8 s to load in Chromium on a core

@@ -9,6 +9,7 @@ outside CI and fail in CI, as the browser check itself does.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,9 +19,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+import browser  # noqa: E402
 import check_site  # noqa: E402
 
-CHROMIUM = check_site.find_chromium()
+CHROMIUM = browser.find_chromium()
 if not CHROMIUM and os.environ.get("CI") != "true":
     pytest.skip("the browser check's tests need Chromium", allow_module_level=True)
 
@@ -49,9 +51,9 @@ def page_of(*blocks: str) -> str:
 def page():
     assert CHROMIUM, "Chromium not found, and CI=true: the browser check's tests must run"
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=check_site.CHROMIUM_ARGS)
-        yield browser.new_page(viewport={"width": 1280, "height": 900})
-        browser.close()
+        chrome = pw.chromium.launch(executable_path=CHROMIUM, args=browser.CHROMIUM_ARGS)
+        yield chrome.new_page(viewport={"width": 1280, "height": 900})
+        chrome.close()
 
 
 def audit(page, html: str) -> list[str]:
@@ -104,7 +106,10 @@ def test_the_same_token_on_a_highlighted_line_is_measured_on_its_own(page):
 
 def test_the_browser_named_in_chromium_is_the_one_driven(monkeypatch):
     monkeypatch.setenv("CHROMIUM", "/opt/some/chrome")
-    assert check_site.find_chromium() == "/opt/some/chrome"
+    assert browser.find_chromium() == "/opt/some/chrome"
+    # the shell scripts (check-site, build-pdf, check-offline) ask the same lookup
+    asked = subprocess.run([sys.executable, browser.__file__], capture_output=True, text=True)
+    assert asked.stdout.strip() == "/opt/some/chrome"
     monkeypatch.delenv("CHROMIUM")
-    found = check_site.find_chromium()  # else one that is installed, or none
+    found = browser.find_chromium()  # else one that is installed, or none
     assert found is None or os.access(found, os.X_OK)
