@@ -20,9 +20,13 @@ claim that does not hold, a block that raises.
 - ``newest``: the newest release of every package the constraints allow
   (needs PyPI; ``--no-newest`` leaves it out).
 
-``--no-native`` leaves out the first: ``.ci/run`` passes it when
-``scripts/test`` has just built the book strictly and run every test in the
-same, unforced environment, so that the matrix adds only what it alone checks.
+``--tested-here`` leaves out the environment that computes as the caller's
+own does, bit for bit: ``.ci/run`` passes it because ``scripts/test`` has just
+built the book strictly and run every test there, so that the matrix adds
+only what it alone checks. That is ``native`` when the caller forces nothing,
+or ``openblas-Haswell`` on a machine that sets ``OPENBLAS_CORETYPE=Haswell``
+for everyone (``native`` then still runs). ``--no-native`` leaves out the
+first environment whatever the caller's.
 
 It prints one line per environment with its time and what broke, and writes
 each build's log to ``build/portable/<environment>/build.log``. After each
@@ -107,12 +111,14 @@ def _disable_widest(found: list[str], avx512: bool) -> tuple[str, list[str]]:
 
 
 def environments(
-    with_newest: bool, with_native: bool = True
+    with_newest: bool, with_native: bool = True, tested_here: bool = False
 ) -> tuple[list[Environment], dict[str, str]]:
     """The matrix for this machine, and the environments left out of it with why.
 
     A kernel of the matrix that OpenBLAS picks on this CPU anyway gives the
     native environment's arithmetic, bit for bit, so it is not built twice.
+    With ``tested_here``, neither is the environment the caller's own is
+    (``is_callers``): the caller has just built and tested in it.
     """
     machine = platform.machine().lower()
     envs = [Environment("native", note="this CPU's own kernels")] if with_native else []
@@ -144,7 +150,34 @@ def environments(
     envs.append(Environment("oldest", setup="oldest", note="oldest NumPy and matplotlib allowed"))
     if with_newest:
         envs.append(Environment("newest", setup="newest", note="newest releases allowed"))
+    if tested_here:
+        for env in [e for e in envs if is_callers(e, native_kernel)]:
+            envs.remove(env)
+            left_out[env.name] = "the caller's own environment, which scripts/test has just tested"
     return envs, left_out
+
+
+def is_callers(env: Environment, native_kernel: str | None) -> bool:
+    """Whether ``env`` computes as this process's own environment does, bit for bit.
+
+    An environment runs with the caller's variables, its own set on top, and
+    ``OPENBLAS_CORETYPE`` removed unless it sets it (``_run_env``). An unforced
+    kernel is the one OpenBLAS picks on this CPU (``native_kernel``), so
+    forcing that one changes nothing. The environments set up here have other
+    NumPy and matplotlib releases: never the caller's.
+    """
+    if env.setup:
+        return False
+
+    def kernel(forced: str | None) -> str:  # (without OpenBLAS the variable does nothing)
+        return "" if native_kernel is None else (forced or native_kernel).lower()
+
+    npy = "NPY_DISABLE_CPU_FEATURES"
+    caller_npy = os.environ.get(npy, "")
+    return (
+        kernel(env.set.get("OPENBLAS_CORETYPE")) == kernel(os.environ.get("OPENBLAS_CORETYPE"))
+        and env.set.get(npy, caller_npy) == caller_npy
+    )
 
 
 # --- the environments set up here ------------------------------------------------
@@ -356,7 +389,13 @@ def main() -> int:
     parser.add_argument(
         "--no-native",
         action="store_true",
-        help="leave out this CPU's own kernels (scripts/test has just built and tested with them)",
+        help="leave out this CPU's own kernels, whatever the caller's environment",
+    )
+    parser.add_argument(
+        "--tested-here",
+        action="store_true",
+        help="leave out the environment that computes as the caller's own does "
+        "(scripts/test has just built and tested in it)",
     )
     parser.add_argument(
         "--no-tests", action="store_true", help="leave out the package tests run after each build"
@@ -373,7 +412,11 @@ def main() -> int:
             pages.append(str(found[0].relative_to(ROOT)))
         else:
             pages.append(part)
-    envs, left_out = environments(with_newest=not args.no_newest, with_native=not args.no_native)
+    envs, left_out = environments(
+        with_newest=not args.no_newest,
+        with_native=not args.no_native,
+        tested_here=args.tested_here,
+    )
     if args.only:
         chosen = {name.strip() for name in args.only.split(",")}
         for name in sorted(chosen & set(left_out)):

@@ -77,3 +77,43 @@ def test_only_names_a_left_out_environment_with_the_reason(portable, monkeypatch
     assert "openblas-Haswell is left out on this machine: the kernel this CPU gets" in (
         capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize(
+    ("forced", "left_out_as_tested"),
+    [
+        ({}, ["native"]),  # the caller forces nothing: its environment is the first
+        ({"OPENBLAS_CORETYPE": "Haswell"}, ["openblas-Haswell"]),  # a machine-wide kernel
+        ({"OPENBLAS_CORETYPE": "skylakex"}, ["native"]),  # the kernel the CPU gets anyway
+        # every environment runs with the caller's variables, its own on top: with
+        # the caller's SIMD level, the unforced one is the caller's too
+        ({"NPY_DISABLE_CPU_FEATURES": "AVX512F,AVX512_SKX"}, ["native", "numpy-no-avx512"]),
+        ({"OPENBLAS_CORETYPE": "Prescott", "NPY_DISABLE_CPU_FEATURES": "AVX2"},
+         ["openblas-Prescott"]),
+        ({"NPY_DISABLE_CPU_FEATURES": "AVX2"}, ["native"]),
+    ],
+)  # fmt: skip
+def test_the_environment_the_caller_has_tested_is_left_out(
+    portable, monkeypatch, forced, left_out_as_tested
+):
+    monkeypatch.setattr(portable, "_native_openblas_kernel", lambda: "SkylakeX")
+    monkeypatch.setattr(portable, "_cpu_flags", lambda: {"avx512f"})
+    for name in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in forced.items():
+        monkeypatch.setenv(name, value)
+    every, _ = portable.environments(with_newest=True)
+    envs, left_out = portable.environments(with_newest=True, tested_here=True)
+    tested = [name for name, why in left_out.items() if "caller" in why]
+    assert tested == left_out_as_tested
+    assert names(envs) == [name for name in names(every) if name not in tested]
+    assert {"oldest", "newest"} <= set(names(envs))  # other releases: never the caller's
+
+
+def test_without_openblas_a_forced_kernel_changes_nothing(portable, monkeypatch):
+    monkeypatch.setattr(portable, "_native_openblas_kernel", lambda: None)
+    monkeypatch.setattr(portable, "_cpu_flags", set)
+    monkeypatch.delenv("NPY_DISABLE_CPU_FEATURES", raising=False)
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Prescott")
+    envs, left_out = portable.environments(with_newest=False, tested_here=True)
+    assert names(envs) == ["numpy-no-avx2", "oldest"] and list(left_out) == ["native"]
