@@ -160,11 +160,11 @@ def environments(
 def is_callers(env: Environment, native_kernel: str | None) -> bool:
     """Whether ``env`` computes as this process's own environment does, bit for bit.
 
-    An environment runs with the caller's variables, its own set on top, and
-    ``OPENBLAS_CORETYPE`` removed unless it sets it (``_run_env``). An unforced
-    kernel is the one OpenBLAS picks on this CPU (``native_kernel``), so
-    forcing that one changes nothing. The environments set up here have other
-    NumPy and matplotlib releases: never the caller's.
+    It compares the variables that set the arithmetic in the environment a
+    build runs in (``_run_env``) with the caller's. An unforced kernel is the
+    one OpenBLAS picks on this CPU (``native_kernel``), so forcing that one
+    changes nothing. The environments set up here have other NumPy and
+    matplotlib releases: never the caller's.
     """
     if env.setup:
         return False
@@ -172,12 +172,10 @@ def is_callers(env: Environment, native_kernel: str | None) -> bool:
     def kernel(forced: str | None) -> str:  # (without OpenBLAS the variable does nothing)
         return "" if native_kernel is None else (forced or native_kernel).lower()
 
-    npy = "NPY_DISABLE_CPU_FEATURES"
-    caller_npy = os.environ.get(npy, "")
-    return (
-        kernel(env.set.get("OPENBLAS_CORETYPE")) == kernel(os.environ.get("OPENBLAS_CORETYPE"))
-        and env.set.get(npy, caller_npy) == caller_npy
-    )
+    runs, npy = _run_env(env), "NPY_DISABLE_CPU_FEATURES"
+    return kernel(runs.get("OPENBLAS_CORETYPE")) == kernel(
+        os.environ.get("OPENBLAS_CORETYPE")
+    ) and runs.get(npy, "") == os.environ.get(npy, "")
 
 
 # --- the environments set up here ------------------------------------------------
