@@ -20,13 +20,23 @@ claim that does not hold, a block that raises.
 - ``newest``: the newest release of every package the constraints allow
   (needs PyPI; ``--no-newest`` leaves it out).
 
-``--tested-here`` leaves out the environment that computes as the caller's
-own does, bit for bit: ``.ci/run`` passes it because ``scripts/test`` has just
-built the book strictly and run every test there, so that the matrix adds
-only what it alone checks. That is ``native`` when the caller forces nothing,
-or ``openblas-Haswell`` on a machine that sets ``OPENBLAS_CORETYPE=Haswell``
-for everyone (``native`` then still runs). ``--no-native`` leaves out the
-first environment whatever the caller's.
+The environment that computes as the caller's own does, bit for bit, is
+``native`` when the caller forces nothing, or ``openblas-Haswell`` on a
+machine that sets ``OPENBLAS_CORETYPE=Haswell`` for everyone (``native``
+then still runs). Two options treat it apart:
+
+- ``--compare SITE`` builds it one page after another in one process
+  (``BOOK_JOBS=1``) and compares every file of the build with ``SITE``, a
+  clean build made there with the pages side by side, byte for byte (measured
+  times, in ``nn-volatile`` spans, and the sitemap's dates aside): two clean
+  builds give identical pages, whichever way their pages ran. Its package
+  tests are left out. ``.ci/run`` passes ``--compare site``, the build
+  ``scripts/test`` has just made and tested, so that the matrix adds only what
+  it alone checks. (Where no environment of the matrix computes as the
+  caller's, one that does, ``as-called``, is added.)
+- ``--tested-here`` leaves it out.
+
+``--no-native`` leaves out the first environment whatever the caller's.
 
 It prints one line per environment with its time and what broke, and writes
 each build's log to ``build/portable/<environment>/build.log``. After each
@@ -38,6 +48,7 @@ log in ``tests.log``.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import os
 import platform
 import re
@@ -61,6 +72,7 @@ class Environment:
     python: Path = VENV_PYTHON
     setup: str | None = None  # "oldest" or "newest": an environment built here
     note: str = ""
+    compare: bool = False  # built one page after another, then compared with --compare's site
 
 
 def _probe(python: Path, code: str, env: dict[str, str] | None = None) -> str:
@@ -111,14 +123,16 @@ def _disable_widest(found: list[str], avx512: bool) -> tuple[str, list[str]]:
 
 
 def environments(
-    with_newest: bool, with_native: bool = True, tested_here: bool = False
+    with_newest: bool, with_native: bool = True, tested_here: bool = False, compare: bool = False
 ) -> tuple[list[Environment], dict[str, str]]:
     """The matrix for this machine, and the environments left out of it with why.
 
     A kernel of the matrix that OpenBLAS picks on this CPU anyway gives the
     native environment's arithmetic, bit for bit, so it is not built twice.
     With ``tested_here``, neither is the environment the caller's own is
-    (``is_callers``): the caller has just built and tested in it.
+    (``is_callers``): the caller has just built and tested in it. With
+    ``compare``, the first such environment is kept and marked ``compare``
+    (one is added where the matrix has none), and the others are left out.
     """
     machine = platform.machine().lower()
     envs = [Environment("native", note="this CPU's own kernels")] if with_native else []
@@ -150,10 +164,25 @@ def environments(
     envs.append(Environment("oldest", setup="oldest", note="oldest NumPy and matplotlib allowed"))
     if with_newest:
         envs.append(Environment("newest", setup="newest", note="newest releases allowed"))
-    if tested_here:
-        for env in [e for e in envs if is_callers(e, native_kernel)]:
+    if tested_here or compare:
+        callers = [e for e in envs if is_callers(e, native_kernel)]
+        if compare:
+            if callers:
+                kept = callers.pop(0)
+            else:  # the caller forces what the matrix does not: build as it does
+                arithmetic = ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES")
+                kept = Environment("as-called", {k: os.environ[k] for k in arithmetic
+                                                 if os.environ.get(k)},
+                                   note="the caller's own variables")  # fmt: skip
+                envs.append(kept)
+            kept.compare = True
+        for env in callers:
             envs.remove(env)
-            left_out[env.name] = "the caller's own environment, which scripts/test has just tested"
+            left_out[env.name] = (
+                f"computes as {kept.name}, which is compared with the caller's build"
+                if compare
+                else "the caller's own environment, which scripts/test has just tested"
+            )
     return envs, left_out
 
 
@@ -315,6 +344,37 @@ def summary(log: str) -> str:
     return "; ".join(parts)
 
 
+# A build's pages, in a page and in a notebook's JSON (where the attribute's quotes
+# are escaped): measured times are wrapped in nn-volatile spans (bookkit.plugin).
+VOLATILE = re.compile(rb'<span class=\\?"nn-volatile\\?">.*?</span>', re.S)
+NOT_COMPARED = {
+    "neural-networks-from-scratch.pdf",  # not made by the build: scripts/build-pdf adds it
+    "sitemap.xml",  # the date of the build
+    "sitemap.xml.gz",
+}
+
+
+def same_but_timings(a: Path, b: Path) -> bool:
+    """Equal bytes, apart from measured times wrapped in ``nn-volatile`` spans."""
+    if filecmp.cmp(a, b, shallow=False):
+        return True
+    return VOLATILE.sub(b"", a.read_bytes()) == VOLATILE.sub(b"", b.read_bytes())
+
+
+def differences(a: Path, b: Path) -> list[str]:
+    """How two builds of the book differ: files only one has, and files not the same."""
+
+    def built(site: Path) -> set[str]:
+        return {p.relative_to(site).as_posix() for p in site.rglob("*")
+                if p.is_file() and p.name not in NOT_COMPARED}  # fmt: skip
+
+    in_a, in_b = built(a), built(b)
+    found = [f"only in {a}: {f}" for f in sorted(in_a - in_b)]
+    found += [f"only in {b}: {f}" for f in sorted(in_b - in_a)]
+    found += [f"differs: {f}" for f in sorted(in_a & in_b) if not same_but_timings(a / f, b / f)]
+    return found
+
+
 PACKAGE_TESTS = [
     "src/nnscratch",
     *sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "tests").glob("test_nn_*.py")),
@@ -358,6 +418,8 @@ def build(env: Environment, pages: list[str]) -> tuple[bool, float, str]:
     folder = OUT / env.name
     folder.mkdir(parents=True, exist_ok=True)
     run_env = _run_env(env)
+    if env.compare:  # (the site it is compared with ran its pages side by side)
+        run_env["BOOK_JOBS"] = "1"
     if pages:
         command = [str(env.python), "-m", "bookkit", "run", *pages]
     else:
@@ -396,6 +458,13 @@ def main() -> int:
         "(scripts/test has just built and tested in it)",
     )
     parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="SITE",
+        help="build the environment that computes as the caller's own does one page after "
+        "another, and compare it with SITE, a clean build made there (scripts/test's site/)",
+    )
+    parser.add_argument(
         "--no-tests", action="store_true", help="leave out the package tests run after each build"
     )
     parser.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1))
@@ -410,10 +479,18 @@ def main() -> int:
             pages.append(str(found[0].relative_to(ROOT)))
         else:
             pages.append(part)
+    if args.compare:
+        if pages:
+            parser.error("--compare compares whole builds; --pages runs only some pages")
+        if args.tested_here:
+            parser.error("--compare builds the caller's environment; --tested-here leaves it out")
+        if not (args.compare / "index.html").is_file():
+            parser.error(f"--compare: no built site in {args.compare} (scripts/build makes one)")
     envs, left_out = environments(
         with_newest=not args.no_newest,
         with_native=not args.no_native,
         tested_here=args.tested_here,
+        compare=bool(args.compare),
     )
     if args.only:
         chosen = {name.strip() for name in args.only.split(",")}
@@ -446,6 +523,13 @@ def main() -> int:
 
     def one(env: Environment):
         ok, seconds, broke = build(env, pages)
+        if env.compare:  # (the caller has run the package's tests in this environment)
+            differ = differences(args.compare, OUT / env.name / "site") if ok else []
+            if differ:
+                (OUT / env.name / "differences.txt").write_text("\n".join(differ) + "\n")
+                broke = (f"{len(differ)} file(s) differ from {args.compare}, e.g. {differ[0]} "
+                         f"(all in differences.txt)")  # fmt: skip
+            return env, ok and not differ, seconds, broke
         if args.no_tests:
             return env, ok, seconds, broke
         tests_ok, tests_seconds, tests_broke = package_tests(env)
@@ -463,6 +547,8 @@ def main() -> int:
             what = "; ".join(f"{k}={v}" for k, v in env.set.items()) or versions.get(
                 env.name, env.note
             )
+            if env.compare and ok:
+                what += f"; the same pages as {args.compare}, byte for byte"
             status = "ok" if ok else f"BROKE: {broke}"
             print(f"  {env.name:<22} {seconds:6.1f} s  {status}   [{what}]", flush=True)
             failed += not ok

@@ -48,7 +48,7 @@ class Check:
 
 
 def checks() -> list[Check]:
-    site, second = ROOT / "site", ROOT / "build" / "site-again"
+    site = ROOT / "site"
     pytest_n2 = [*PYTEST, "-n", "2"]
     return [
         Check(
@@ -57,13 +57,6 @@ def checks() -> list[Check]:
             "ruff's lint and format checks over the repository",
         ),
         Check("build", ["scripts/build"], "the strict build, every page run cold, into site/"),
-        Check(
-            "build-again",
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean", "-d", str(second)],
-            "a second cold build, its pages run one after the other in one process",
-            # so the comparison also shows that running pages side by side changes nothing
-            env={"BOOK_JOBS": "1"},
-        ),  # fmt: skip
         Check(
             "unit",
             [
@@ -79,9 +72,7 @@ def checks() -> list[Check]:
         Check(
             "build-tests",
             [*PYTEST, "tests/test_docs_build.py"],
-            "probe builds fail as they should; the two clean builds are identical",
-            needs=("build", "build-again"),
-            env={"BOOK_REFERENCE_SITE": str(site), "BOOK_SECOND_SITE": str(second)},
+            "small probe books: broken pages fail the strict build and say where",
         ),  # fmt: skip
         Check(
             "downloads",
@@ -92,16 +83,11 @@ def checks() -> list[Check]:
         ),  # fmt: skip
         Check(
             "pdf",
-            ["scripts/build-pdf", "--no-build"],
-            "the whole book as one PDF, printed by Chromium, into site/",
-            # (the comparison of the two builds leaves the PDF out: it is not part of a build)
+            ["scripts/build-pdf", "--no-build", "--check"],
+            "the whole book as one PDF, printed by Chromium into site/: the print page has "
+            "every chapter and figure, the PDF's text has them in order",
+            # (from the page it has just printed, the longest of the site: not loaded again)
             needs=("build",),
-        ),  # fmt: skip
-        Check(
-            "book",
-            ["scripts/check-site", "--no-build", "--book"],
-            "the print page has every chapter and figure; the PDF's text has them in order",
-            needs=("pdf",),
         ),  # fmt: skip
         Check(
             "site",

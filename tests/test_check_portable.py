@@ -117,3 +117,90 @@ def test_without_openblas_a_forced_kernel_changes_nothing(portable, monkeypatch)
     monkeypatch.setenv("OPENBLAS_CORETYPE", "Prescott")
     envs, left_out = portable.environments(with_newest=False, tested_here=True)
     assert names(envs) == ["numpy-no-avx2", "oldest"] and list(left_out) == ["native"]
+
+
+@pytest.mark.parametrize(
+    ("forced", "compared", "left_out_as_same"),
+    [
+        ({}, "native", []),
+        ({"OPENBLAS_CORETYPE": "Haswell"}, "openblas-Haswell", []),
+        # two environments compute as the caller's: the first is compared, the other left out
+        ({"NPY_DISABLE_CPU_FEATURES": "AVX512F,AVX512_SKX"}, "native", ["numpy-no-avx512"]),
+        ({"OPENBLAS_CORETYPE": "Zen"}, "as-called", []),  # no environment of the matrix
+    ],
+)
+def test_compare_builds_the_callers_environment_once(
+    portable, monkeypatch, forced, compared, left_out_as_same
+):
+    monkeypatch.setattr(portable, "_native_openblas_kernel", lambda: "SkylakeX")
+    monkeypatch.setattr(portable, "_cpu_flags", lambda: {"avx512f"})
+    for name in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in forced.items():
+        monkeypatch.setenv(name, value)
+    envs, left_out = portable.environments(with_newest=True, compare=True)
+    assert [env.name for env in envs if env.compare] == [compared]
+    assert [name for name, why in left_out.items() if "compared" in why] == left_out_as_same
+    (env,) = [env for env in envs if env.compare]
+    assert portable.is_callers(env, "SkylakeX")
+    if compared == "as-called":
+        assert env.set == forced
+
+
+def test_the_compared_build_runs_its_pages_one_after_another(portable, monkeypatch, tmp_path):
+    seen = {}
+
+    def run(command, env, **kwargs):
+        seen.update(env)
+        return portable.subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.delenv("BOOK_JOBS", raising=False)
+    monkeypatch.setattr(portable, "OUT", tmp_path)
+    monkeypatch.setattr(portable.subprocess, "run", run)
+    portable.build(portable.Environment("native"), [])
+    assert "BOOK_JOBS" not in seen
+    portable.build(portable.Environment("native", compare=True), [])
+    assert seen["BOOK_JOBS"] == "1"
+
+
+def site(root: Path, files: dict[str, bytes]) -> Path:
+    for name, data in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(data)
+    return root
+
+
+PAGE = b'<p>took <span class="nn-volatile">0.31 s</span>; accuracy 98%</p>'
+
+
+def test_two_builds_differ_only_in_measured_times_the_pdf_and_the_sitemap(portable, tmp_path):
+    a = site(tmp_path / "a", {"index.html": PAGE, "sitemap.xml": b"2026-12-04",
+                              "neural-networks-from-scratch.pdf": b"%PDF"})  # fmt: skip
+    b = site(tmp_path / "b", {"index.html": PAGE.replace(b"0.31", b"0.29"),
+                              "sitemap.xml": b"2026-12-05"})  # fmt: skip
+    assert portable.differences(a, b) == []
+    # in a notebook's JSON the attribute's quotes are escaped
+    (a / "ch.ipynb").write_bytes(b'"took <span class=\\"nn-volatile\\">1 s</span>"')
+    (b / "ch.ipynb").write_bytes(b'"took <span class=\\"nn-volatile\\">2 s</span>"')
+    assert portable.differences(a, b) == []
+
+
+def test_a_page_that_changes_between_builds_is_found(portable, tmp_path):
+    a = site(tmp_path / "a", {"index.html": PAGE, "ch/index.html": b"x", "only-a.js": b""})
+    b = site(tmp_path / "b", {"index.html": PAGE.replace(b"98%", b"97%"), "ch/index.html": b"x",
+                              "only-b.js": b""})  # fmt: skip
+    assert portable.differences(a, b) == [
+        f"only in {a}: only-a.js",
+        f"only in {b}: only-b.js",
+        "differs: index.html",
+    ]
+    # a measured time hides nothing outside its span
+    (b / "index.html").write_bytes(PAGE.replace(b"0.31 s</span>; accuracy 98%", b"0.31 s"))
+    assert portable.differences(a, b)[-1] == "differs: index.html"
+
+
+def test_compare_needs_a_built_site(portable, monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(sys, "argv", ["check_portable.py", "--compare", str(tmp_path)])
+    with pytest.raises(SystemExit):
+        portable.main()
+    assert f"--compare: no built site in {tmp_path}" in capsys.readouterr().err
