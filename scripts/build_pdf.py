@@ -1,6 +1,6 @@
 """Print the whole book to one PDF with headless Chromium.
 
-Usage: python scripts/build_pdf.py [SITE_DIR]   (default: site/)
+Usage: python scripts/build_pdf.py [SITE_DIR] [--check]   (default: site/)
 
 The build makes ``print/``, every page of the book on one page
 (mkdocs-print-site-plugin, see mkdocs.yml). This serves SITE_DIR on
@@ -15,10 +15,17 @@ print page's CSS), then copies it into SITE_DIR, where the home page links it.
 Links between pages of the book are links inside the PDF. Nothing is
 requested from any other host; a console error, a failed request or a request
 to another host fails it.
+
+With ``--check`` it then checks the book as ``scripts/check-site --book``
+does (``check_site.check_book_pdf``), with the print page it has just printed
+rather than a second load of it (the longest page of the site): every chapter
+and figure is on the print page, each drawn with a size, and the PDF's text
+has every chapter's title, in order, and every figure's caption and labels.
 """
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import time
@@ -26,7 +33,15 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from check_site import CHROMIUM, CHROMIUM_ARGS, LOAD_TIMEOUT_MS, WIDGETS_READY, serve
+from check_site import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOAD_TIMEOUT_MS,
+    WIDGETS_READY,
+    check_book_pdf,
+    print_figures,
+    serve,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PDF_NAME = "neural-networks-from-scratch.pdf"
@@ -78,7 +93,8 @@ def build_pdf(site: Path, out: Path) -> dict:
             page.goto(base + PRINT_PAGE, wait_until="load", timeout=LOAD_TIMEOUT_MS)
             page.wait_for_load_state("networkidle")
             page.wait_for_function(WIDGETS_READY, timeout=15_000)
-            facts = page.evaluate(PREPARE, base)
+            drawn = print_figures(page)  # (before PREPARE opens the folded blocks)
+            facts = page.evaluate(PREPARE, base) | {"drawn": drawn}
             page.wait_for_timeout(200)  # let opened blocks and widgets lay out
             out.parent.mkdir(parents=True, exist_ok=True)
             page.pdf(
@@ -98,7 +114,11 @@ def build_pdf(site: Path, out: Path) -> dict:
 
 
 def main() -> int:
-    site = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "site").resolve()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("site", nargs="?", default=str(ROOT / "site"))
+    parser.add_argument("--check", action="store_true", help="then check the print page and PDF")
+    args = parser.parse_args()
+    site = Path(args.site).resolve()
     out = ROOT / "build" / PDF_NAME
     start = time.perf_counter()
     facts = build_pdf(site, out)
@@ -109,7 +129,17 @@ def main() -> int:
         f"build-pdf: {facts['pages']} pages of the site printed to {out.relative_to(ROOT)} "
         f"({size:.1f} MB) in {seconds:.1f} s, copied to {site / PDF_NAME}"
     )
-    return 0
+    if not args.check:
+        return 0
+    failures, summary = check_book_pdf(site, facts["drawn"])
+    for where, problems in failures.items():
+        print(f"\n{where}:")
+        for problem in problems:
+            print(f"  - {problem}")
+    if summary:
+        print(f"build-pdf: {summary}")
+    print(f"build-pdf: the print page and the PDF: {'FAILED' if failures else 'passed'}")
+    return 1 if failures else 0
 
 
 if __name__ == "__main__":

@@ -490,26 +490,36 @@ WIDGETS_READY = """() => [...document.querySelectorAll("[data-nn-widget]")]
   .every(w => w.dataset.nnReady === "true")"""
 
 
-def check_print_page(site: Path, chapters) -> list[str]:
-    """The print page has every chapter and figure, each drawn with a size in print."""
+def print_figures(page) -> dict[str, dict]:
+    """The figures of the print page loaded in ``page``, as printed: {id: its box}."""
+    return {f["id"]: f for f in page.evaluate(PRINT_FIGURES)}
+
+
+def check_print_page(site: Path, chapters, drawn: dict[str, dict] | None = None) -> list[str]:
+    """The print page has every chapter and figure, each drawn with a size in print.
+
+    ``drawn`` is ``print_figures`` of the page as the PDF printed it
+    (``build_pdf.py --check``); without it the page is loaded here, in print media.
+    """
     problems = []
     text = (site / "print" / "index.html").read_text(encoding="utf-8")
     for name, chapter in chapters:
         if f'id="chapters-{name}"' not in text:
             problems.append(f"print page: chapter {chapter.title!r} missing")
-    server, base = serve(site)
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.emulate_media(media="print")
-            page.goto(base + "print/", wait_until="load", timeout=LOAD_TIMEOUT_MS)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_function(WIDGETS_READY, timeout=15_000)
-            drawn = {f["id"]: f for f in page.evaluate(PRINT_FIGURES)}
-            browser.close()
-    finally:
-        server.shutdown()
+    if drawn is None:
+        server, base = serve(site)
+        try:
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+                page = browser.new_page()
+                page.emulate_media(media="print")
+                page.goto(base + "print/", wait_until="load", timeout=LOAD_TIMEOUT_MS)
+                page.wait_for_load_state("networkidle")
+                page.wait_for_function(WIDGETS_READY, timeout=15_000)
+                drawn = print_figures(page)
+                browser.close()
+        finally:
+            server.shutdown()
     for name, chapter in chapters:
         for figure in chapter.figures:
             box = drawn.get(figure["id"])
@@ -568,13 +578,16 @@ def check_pdf(site: Path, chapters) -> tuple[list[str], str]:
     return problems, summary
 
 
-def check_book_pdf(site: Path) -> tuple[dict, str]:
-    """The print page and the PDF; returns {where: problems} and what was checked."""
+def check_book_pdf(site: Path, drawn: dict[str, dict] | None = None) -> tuple[dict, str]:
+    """The print page and the PDF; returns {where: problems} and what was checked.
+
+    ``drawn``: the print page's figures as the PDF printed them (``print_figures``).
+    """
     chapters = chapters_of(site)
     if not (site / "print" / "index.html").is_file():
         return {"the whole book": ["no print page (print/): is print-site in mkdocs.yml?"]}, ""
     failures = {}
-    problems = check_print_page(site, chapters)
+    problems = check_print_page(site, chapters, drawn)
     if problems:
         failures["the print page (print/)"] = problems
     if not pdf_tools():
