@@ -16,11 +16,13 @@ Links between pages of the book are links inside the PDF. Nothing is
 requested from any other host; a console error, a failed request or a request
 to another host fails it.
 
-With ``--check`` it then checks the book as ``scripts/check-site --book``
-does (``check_site.check_book_pdf``), with the print page it has just printed
-rather than a second load of it (the longest page of the site): every chapter
-and figure is on the print page, each drawn with a size, and the PDF's text
-has every chapter's title, in order, and every figure's caption and labels.
+With ``--check`` it checks the book as ``scripts/check-site --book`` does,
+from the one load of the print page (the longest page of the site): on
+screen first, as every page of the site is checked (``check_site.check_page``,
+with a screenshot in build/screenshots/), then as printed
+(``check_site.check_book_pdf``): every chapter and figure is on the print
+page, each drawn with a size, and the PDF's text has every chapter's title,
+in order, and every figure's caption and labels.
 """
 
 from __future__ import annotations
@@ -39,11 +41,15 @@ from check_site import (
     LOAD_TIMEOUT_MS,
     WIDGETS_READY,
     check_book_pdf,
+    check_page,
+    empty_search_index,
     print_figures,
     serve,
+    serve_empty_search_index,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "build" / "screenshots"
 PDF_NAME = "neural-networks-from-scratch.pdf"
 PRINT_PAGE = "print/"
 # Folded blocks open (nn-print.js does it too), and links to the local server
@@ -62,8 +68,13 @@ PREPARE = r"""base => {
 }"""
 
 
-def build_pdf(site: Path, out: Path) -> dict:
-    """Print SITE's print page to OUT; return what was printed."""
+def build_pdf(site: Path, out: Path, check: bool = False) -> dict:
+    """Print SITE's print page to OUT; return what was printed.
+
+    With ``check``, the page is first checked on screen as the site check
+    checks every page (``check_page``: its problems in ``"screen"``), then
+    printed from the same load.
+    """
     if not (site / PRINT_PAGE / "index.html").is_file():
         raise SystemExit(f"build-pdf: no print page in {site / PRINT_PAGE}; build the book first")
     server, base = serve(site)
@@ -87,14 +98,23 @@ def build_pdf(site: Path, out: Path) -> dict:
             page.on("console", lambda m: m.type == "error" and problems.append(m.text))
             page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
             page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
-            page.emulate_media(media="print", color_scheme="light")
-            # "load" first: the page is long, and can be still parsing when the
-            # network has been idle for networkidle's half second
-            page.goto(base + PRINT_PAGE, wait_until="load", timeout=LOAD_TIMEOUT_MS)
+            empty_index = empty_search_index(site)  # (a printed book has no search box)
+            if empty_index:
+                serve_empty_search_index(page, base, empty_index)
+            screen = []
+            if check:  # on screen first, as every page of the site is checked
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                screen = check_page(page, None, site, base, PRINT_PAGE, SHOTS)["light"]
+                page.emulate_media(media="print", color_scheme="light")
+            else:
+                page.emulate_media(media="print", color_scheme="light")
+                # "load" first: the page is long, and can be still parsing when the
+                # network has been idle for networkidle's half second
+                page.goto(base + PRINT_PAGE, wait_until="load", timeout=LOAD_TIMEOUT_MS)
             page.wait_for_load_state("networkidle")
             page.wait_for_function(WIDGETS_READY, timeout=15_000)
             drawn = print_figures(page)  # (before PREPARE opens the folded blocks)
-            facts = page.evaluate(PREPARE, base) | {"drawn": drawn}
+            facts = page.evaluate(PREPARE, base) | {"drawn": drawn, "screen": screen}
             page.wait_for_timeout(200)  # let opened blocks and widgets lay out
             out.parent.mkdir(parents=True, exist_ok=True)
             page.pdf(
@@ -121,7 +141,7 @@ def main() -> int:
     site = Path(args.site).resolve()
     out = ROOT / "build" / PDF_NAME
     start = time.perf_counter()
-    facts = build_pdf(site, out)
+    facts = build_pdf(site, out, check=args.check)
     shutil.copyfile(out, site / PDF_NAME)
     seconds = time.perf_counter() - start
     size = out.stat().st_size / 1e6
@@ -132,6 +152,8 @@ def main() -> int:
     if not args.check:
         return 0
     failures, summary = check_book_pdf(site, facts["drawn"])
+    if facts["screen"]:
+        failures = {f"/{PRINT_PAGE} (light)": facts["screen"], **failures}
     for where, problems in failures.items():
         print(f"\n{where}:")
         for problem in problems:

@@ -2,8 +2,8 @@
 
 Usage: python scripts/check_site.py [SITE_DIR] [--only chapters/10,chapters/11]
 (default: site/; --only checks only the pages whose path starts so, without the PDF;
---pages checks every page and leaves the whole book out, --book checks only the
-whole book: its print page and its PDF)
+--pages checks every page but the print page and leaves the whole book out,
+--book checks only the whole book: its print page and its PDF)
 
 The site is served from 127.0.0.1 on a free port. Every page is opened in the
 light and the dark palette (the palette follows the system preference, which
@@ -611,6 +611,21 @@ SEARCH_INDEX = "search/search_index.json"
 SEARCH_QUERY = "backpropagation"
 
 
+def empty_search_index(site: Path) -> str | None:
+    """The site's search index with no documents (None for a site without an index,
+    which is then served as it is: each page reports the 404)."""
+    index = site / SEARCH_INDEX
+    if not index.is_file():
+        return None
+    return json.dumps({**json.loads(index.read_text("utf-8")), "docs": []})
+
+
+def serve_empty_search_index(page, base: str, empty_index: str) -> None:
+    """Give ``page`` the index of no documents (a page's route comes before its context's)."""
+    page.route(base + SEARCH_INDEX, lambda r: r.fulfill(
+        status=200, content_type="application/json", body=empty_index))  # fmt: skip
+
+
 def search_results(page, query: str, timeout_ms: int) -> int:
     """Type ``query`` into the page's search box; how many results it lists (0: none
     within ``timeout_ms``)."""
@@ -636,10 +651,7 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
     foreign: list[str] = []
     failures: dict[str, list[str]] = {}
 
-    index = site / SEARCH_INDEX
-    # (a site without its index is served as it is: each page then reports the 404)
-    empty_index = (json.dumps({**json.loads(index.read_text("utf-8")), "docs": []})
-                   if index.is_file() else None)  # fmt: skip
+    empty_index = empty_search_index(site)
 
     def route(r):
         if r.request.url.startswith((base, "data:")):
@@ -656,9 +668,8 @@ def check_pages(site: Path, pages, shots: Path, full_pages: bool = False) -> dic
             for rel in iter(pages.get, None):
                 home = rel == ""
                 page = context.new_page()
-                if empty_index and not home:  # (a page's route comes before the context's)
-                    page.route(base + SEARCH_INDEX, lambda r: r.fulfill(
-                        status=200, content_type="application/json", body=empty_index))  # fmt: skip
+                if empty_index and not home:
+                    serve_empty_search_index(page, base, empty_index)
                 results = check_page(page, axe, site, base, rel, shots, full_pages)
                 if home and not search_results(page, SEARCH_QUERY, LOAD_TIMEOUT_MS):
                     results["light"].append(f"search for {SEARCH_QUERY!r} listed no result")
@@ -707,7 +718,9 @@ def main() -> int:
     if args.book:
         if only:
             parser.error("--only chooses pages; --book checks only the whole book")
-        pages = []
+        pages = [p for p in pages if p == "print/"]
+    elif args.pages:  # (the print page is the whole book's: --book, or build-pdf --check)
+        pages = [p for p in pages if p != "print/"]
     whole_book = not (only or args.pages)  # its print page and its PDF
     # The pages shared between two browsers, one per core, each taking the next
     # page from one queue (then None: stop); the print page (the longest) first.

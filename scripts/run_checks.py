@@ -84,15 +84,15 @@ def checks() -> list[Check]:
         Check(
             "pdf",
             ["scripts/build-pdf", "--no-build", "--check"],
-            "the whole book as one PDF, printed by Chromium into site/: the print page has "
-            "every chapter and figure, the PDF's text has them in order",
-            # (from the page it has just printed, the longest of the site: not loaded again)
+            "the whole book as one PDF, printed by Chromium into site/; its print page checked "
+            "as every page is, with every chapter and figure; the PDF's text has them in order",
+            # (one load of the longest page of the site, for all of it)
             needs=("build",),
         ),  # fmt: skip
         Check(
             "site",
             ["scripts/check-site", "--no-build", "--pages"],
-            "every page in headless Chromium, light and dark (the home page links the PDF)",
+            "every other page in headless Chromium, light and dark (the home page links the PDF)",
             needs=("pdf",),
         ),
         Check(

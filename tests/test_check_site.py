@@ -113,3 +113,29 @@ def test_the_browser_named_in_chromium_is_the_one_driven(monkeypatch):
     monkeypatch.delenv("CHROMIUM")
     found = browser.find_chromium()  # else one that is installed, or none
     assert found is None or os.access(found, os.X_OK)
+
+
+def test_the_print_page_is_checked_from_the_figures_the_pdf_printed(tmp_path):
+    """build_pdf.py --check gives check_print_page the figures it printed: no second load."""
+    chapter = tmp_path / "chapters" / "01-one"
+    chapter.mkdir(parents=True)
+    (chapter / "index.html").write_text(
+        '<h1>1. One</h1><figure class="book-figure" id="fig-a"><svg></svg>'
+        "<figcaption>A caption</figcaption></figure>"
+    )
+    (tmp_path / "print").mkdir()
+    (tmp_path / "print" / "index.html").write_text('<section id="chapters-01-one"></section>')
+    chapters = check_site.chapters_of(tmp_path)
+    big = {"id": "fig-a", "width": 600, "height": 400}
+    assert check_site.check_print_page(tmp_path, chapters, {"fig-a": big}) == []
+    small = {"fig-a": {**big, "height": 12}}
+    assert check_site.check_print_page(tmp_path, chapters, small) == [
+        "print page: figure fig-a printed at 600 x 12 px"
+    ]
+    assert check_site.check_print_page(tmp_path, chapters, {}) == [
+        "print page: figure fig-a of 01-one missing"
+    ]
+    (tmp_path / "print" / "index.html").write_text("<section></section>")
+    assert "print page: chapter '1. One' missing" in check_site.check_print_page(
+        tmp_path, chapters, {"fig-a": big}
+    )
