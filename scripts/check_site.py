@@ -279,13 +279,16 @@ AXE_RUN = "([context, options]) => axe.run(context, options)"
 AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
 # Highlighted code is made of token spans, thousands per page in a dozen or so
 # looks: four in five of the elements whose contrast axe measures, and most of
-# this check's time. A span's contrast ratio follows from its colour, font size,
-# weight, shadow and stroke, and the colours, images, opacity and blending of
-# every element it is drawn on, up to the root; spans alike in all of these
-# have the same ratio. So in each palette the contrast rule measures one span
-# of each look (a visible one, inside its code block's scroll box, where there
-# is one) and passes over the others, marked data-contrast-twin. Every other
-# rule sees every span. (tests/test_check_site.py: a low-contrast token is found.)
+# this check's time; the cells of a table, and what is in them, are most of the
+# rest (the claims page has two thousand). The contrast ratio of a span or a
+# cell follows from its colour, font size, weight, shadow and stroke, and the
+# colours, images, opacity and blending of every element it is drawn on, up to
+# the root (nothing else lies under it: tokens and cells do not overlap); those
+# alike in all of these have the same ratio. So in each palette the contrast
+# rule measures one of each look (a visible one, inside its block's or table's
+# scroll box, where there is one) and passes over the others, marked
+# data-contrast-twin. Every other rule sees every element.
+# (tests/test_check_site.py: a low-contrast token or cell is found.)
 CONTRAST_TWINS = """() => {
   document.querySelectorAll("[data-contrast-twin]")
     .forEach(e => e.removeAttribute("data-contrast-twin"));
@@ -302,11 +305,13 @@ CONTRAST_TWINS = """() => {
     }
     return key;
   };
-  for (const el of document.querySelectorAll(".highlight code *")) {
+  for (const el of document.querySelectorAll(".highlight code *, td, td *, th, th *")) {
     const s = getComputedStyle(el);
     const key = [s.color, s.fontSize, s.fontWeight, s.textShadow, s.webkitTextStrokeWidth,
                  s.webkitTextStrokeColor, painted(el)].join("|");
-    const box = el.getBoundingClientRect(), scroll = el.closest("code").getBoundingClientRect();
+    const box = el.getBoundingClientRect();
+    const scroll = (el.closest(".highlight code") || el.closest(".md-typeset__scrollwrap")
+                    || el.closest("table")).getBoundingClientRect();
     const shown = el.checkVisibility({visibilityProperty: true}) && box.width > 0
       && box.left >= scroll.left && box.right <= scroll.right;
     const kept = chosen.get(key);

@@ -1,8 +1,9 @@
 """The browser check's accessibility audit (scripts/check_site.py), in headless Chromium.
 
-Its contrast rule measures one token span of each look in highlighted code
-(``CONTRAST_TWINS``); these pages show that a token of too little contrast is
-still found wherever it is visible. Without Chromium these tests are skipped
+Its contrast rule measures one token span of each look in highlighted code,
+and one table cell (or element in one) of each look (``CONTRAST_TWINS``);
+these pages show that a token or a cell of too little contrast is still found
+wherever it is visible. Without Chromium these tests are skipped
 outside CI and fail in CI, as the browser check itself does.
 """
 
@@ -32,6 +33,7 @@ body { background: #fff; color: #222; font: 16px sans-serif }
                   background: #f5f5f5; font: 14px monospace }
 .n { color: #222 } .k { color: #0033b3 } .faint { color: #c0c0c0 }
 .hll { background: #10245a }
+td { padding: 2px } .shaded { background: #1d1d1d }
 """
 ORDINARY = " ".join(['<span class="k">def</span> <span class="n">f</span>'] * 40)
 
@@ -102,6 +104,29 @@ def test_the_same_token_on_a_highlighted_line_is_measured_on_its_own(page):
     dark_line = '<span class="hll"><span class="k" id="marked">def</span></span>'
     found = contrast(audit(page, page_of(code(ORDINARY, dark_line))))
     assert len(found) == 1 and "#marked" in found[0]
+
+
+def table(*rows: str) -> str:
+    cells = "".join(f"<tr><td>{i}</td><td><a href='#'>row {i}</a></td></tr>" for i in range(200))
+    return f"<table><tbody>{cells}{''.join(rows)}</tbody></table>"
+
+
+def test_ordinary_cells_pass_and_are_measured_once_per_look(page):
+    assert audit(page, page_of(table())) == []
+    cells = page.locator("td, td *").count()
+    assert cells == 600 and page.locator("[data-contrast-twin]").count() == cells - 2  # td, a
+
+
+def test_a_faint_cell_is_found_among_ordinary_ones(page):
+    faint = '<tr><td class="faint" id="faint-cell">faint</td><td>x</td></tr>'
+    found = contrast(audit(page, page_of(table(faint))))
+    assert len(found) == 1 and "#faint-cell" in found[0]
+
+
+def test_an_ordinary_cell_on_a_dark_row_is_measured_on_its_own(page):
+    dark = '<tr class="shaded"><td id="on-dark">200</td><td>x</td></tr>'
+    found = contrast(audit(page, page_of(table(dark))))
+    assert any("#on-dark" in problem for problem in found)
 
 
 def test_the_browser_named_in_chromium_is_the_one_driven(monkeypatch):
