@@ -38,8 +38,7 @@ from playwright.sync_api import sync_playwright
 from check_site import (
     CHROMIUM,
     CHROMIUM_ARGS,
-    LOAD_TIMEOUT_MS,
-    WIDGETS_READY,
+    as_printed,
     check_book_pdf,
     check_page,
     empty_search_index,
@@ -105,14 +104,7 @@ def build_pdf(site: Path, out: Path, check: bool = False) -> dict:
             if check:  # on screen first, as every page of the site is checked
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 screen = check_page(page, None, site, base, PRINT_PAGE, SHOTS)["light"]
-                page.emulate_media(media="print", color_scheme="light")
-            else:
-                page.emulate_media(media="print", color_scheme="light")
-                # "load" first: the page is long, and can be still parsing when the
-                # network has been idle for networkidle's half second
-                page.goto(base + PRINT_PAGE, wait_until="load", timeout=LOAD_TIMEOUT_MS)
-            page.wait_for_load_state("networkidle")
-            page.wait_for_function(WIDGETS_READY, timeout=15_000)
+            as_printed(page, base, loaded=check)  # (the light palette: the context's)
             drawn = print_figures(page)  # (before PREPARE opens the folded blocks)
             facts = page.evaluate(PREPARE, base) | {"drawn": drawn, "screen": screen}
             page.wait_for_timeout(200)  # let opened blocks and widgets lay out
@@ -131,11 +123,9 @@ def build_pdf(site: Path, out: Path, check: bool = False) -> dict:
     if problems:
         raise SystemExit("build-pdf: printing the book failed:\n  - " + "\n  - ".join(problems))
     shutil.copyfile(out, site / PDF_NAME)
-    # The print page links the PDF, which a fresh build has only now: that link is
-    # checked again, with the PDF in the site.
-    pdf_link = f"broken link: {base}{PDF_NAME}"
-    facts["screen"] = [p for p in facts["screen"]
-                       if p != pdf_link or not (site / PDF_NAME).is_file()]  # fmt: skip
+    # The print page links the PDF, which a fresh build has only now, just copied:
+    # that link is not broken
+    facts["screen"] = [p for p in facts["screen"] if p != f"broken link: {base}{PDF_NAME}"]
     return facts
 
 

@@ -495,6 +495,18 @@ WIDGETS_READY = """() => [...document.querySelectorAll("[data-nn-widget]")]
   .every(w => w.dataset.nnReady === "true")"""
 
 
+def as_printed(page, base: str, loaded: bool = False) -> None:
+    """Show the print page in print media (opening it, unless ``loaded``), and wait
+    until the network is idle and its explorable figures have drawn."""
+    page.emulate_media(media="print")
+    if not loaded:
+        # "load" first: the page is long, and can be still parsing when the
+        # network has been idle for networkidle's half second
+        page.goto(base + "print/", wait_until="load", timeout=LOAD_TIMEOUT_MS)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(WIDGETS_READY, timeout=15_000)
+
+
 def print_figures(page) -> dict[str, dict]:
     """The figures of the print page loaded in ``page``, as printed: {id: its box}."""
     return {f["id"]: f for f in page.evaluate(PRINT_FIGURES)}
@@ -517,10 +529,7 @@ def check_print_page(site: Path, chapters, drawn: dict[str, dict] | None = None)
             with sync_playwright() as pw:
                 browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 page = browser.new_page()
-                page.emulate_media(media="print")
-                page.goto(base + "print/", wait_until="load", timeout=LOAD_TIMEOUT_MS)
-                page.wait_for_load_state("networkidle")
-                page.wait_for_function(WIDGETS_READY, timeout=15_000)
+                as_printed(page, base)
                 drawn = print_figures(page)
                 browser.close()
         finally:

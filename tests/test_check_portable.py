@@ -79,6 +79,16 @@ def test_only_names_a_left_out_environment_with_the_reason(portable, monkeypatch
     )
 
 
+def on_avx512_skylake(portable, monkeypatch, forced: dict[str, str]) -> None:
+    """An AVX-512 CPU whose OpenBLAS kernel is SkylakeX, called with ``forced`` set."""
+    monkeypatch.setattr(portable, "_native_openblas_kernel", lambda: "SkylakeX")
+    monkeypatch.setattr(portable, "_cpu_flags", lambda: {"avx512f"})
+    for name in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in forced.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.mark.parametrize(
     ("forced", "left_out_as_tested"),
     [
@@ -96,12 +106,7 @@ def test_only_names_a_left_out_environment_with_the_reason(portable, monkeypatch
 def test_the_environment_the_caller_has_tested_is_left_out(
     portable, monkeypatch, forced, left_out_as_tested
 ):
-    monkeypatch.setattr(portable, "_native_openblas_kernel", lambda: "SkylakeX")
-    monkeypatch.setattr(portable, "_cpu_flags", lambda: {"avx512f"})
-    for name in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in forced.items():
-        monkeypatch.setenv(name, value)
+    on_avx512_skylake(portable, monkeypatch, forced)
     every, _ = portable.environments(with_newest=True)
     envs, left_out = portable.environments(with_newest=True, tested_here=True)
     tested = [name for name, why in left_out.items() if "caller" in why]
@@ -132,12 +137,7 @@ def test_without_openblas_a_forced_kernel_changes_nothing(portable, monkeypatch)
 def test_compare_builds_the_callers_environment_once(
     portable, monkeypatch, forced, compared, left_out_as_same
 ):
-    monkeypatch.setattr(portable, "_native_openblas_kernel", lambda: "SkylakeX")
-    monkeypatch.setattr(portable, "_cpu_flags", lambda: {"avx512f"})
-    for name in ("OPENBLAS_CORETYPE", "NPY_DISABLE_CPU_FEATURES"):
-        monkeypatch.delenv(name, raising=False)
-    for name, value in forced.items():
-        monkeypatch.setenv(name, value)
+    on_avx512_skylake(portable, monkeypatch, forced)
     envs, left_out = portable.environments(with_newest=True, compare=True)
     assert [env.name for env in envs if env.compare] == [compared]
     assert [name for name, why in left_out.items() if "compared" in why] == left_out_as_same
